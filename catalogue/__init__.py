@@ -1,0 +1,1 @@
+"""The catalogue: the record model, format readers and writers, the SQLite store."""

@@ -1,0 +1,1 @@
+"""The search index derived from the store: French analysis, facets, search API."""
