@@ -1,0 +1,213 @@
+"""A file → its detected format → records → the store, with a report and a reject file.
+
+A bad record never stops its file: it goes to the reject file with its position and the reason.
+A file that is not bibliographic data at all is reported once and the other files go on.
+Records are saved in batches, each one transaction, and matched on source + source id: killing
+an import leaves whole batches only, and running it again finishes the job without duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from catalogue import formats
+from catalogue.errors import CatalogueError, FormatError, RecordError
+from catalogue.record import Record
+from catalogue.store import Store
+
+BATCH = 500
+SKIPPED_NAMES = {"SOURCES.md", "README.md", "themes.toml"}
+
+
+@dataclass
+class FileReport:
+    path: str
+    format: str = ""
+    source: str = ""
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    error: str = ""  # the whole file could not be read
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+    reject_file: str = ""
+
+    def total(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files)
+
+    @property
+    def failed_files(self) -> list[FileReport]:
+        return [f for f in self.files if f.error]
+
+    def to_dict(self) -> dict:
+        keys = ("read", "new", "updated", "unchanged", "duplicates", "rejected")
+        return {
+            **{k: self.total(k) for k in keys},
+            "files": [asdict(f) for f in self.files],
+            "errors": [f"{f.path}: {f.error}" for f in self.failed_files],
+            "reject_file": self.reject_file,
+        }
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to import: each file named, and every file under each directory (sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not p.name.startswith(".") and p.name not in SKIPPED_NAMES
+            )
+        else:
+            out.append(path)
+    return out
+
+
+class RejectFile:
+    """JSON lines, one rejected record each: file, position, offset, reason, the raw chunk."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path: Path | None = None
+        self._handle = None
+
+    def write(self, file: Path, error: RecordError) -> None:
+        if self._handle is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            self.path = self.folder / f"rejets-{stamp}.jsonl"
+            self._handle = self.path.open("a", encoding="utf-8")
+        chunk = error.chunk
+        text = chunk.decode("utf-8", "backslashreplace") if isinstance(chunk, bytes) else chunk
+        line = {
+            "file": str(file),
+            "position": error.position,
+            "offset": error.offset,
+            "reason": error.reason,
+            "raw": text,
+        }
+        self._handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    rejects: RejectFile,
+    *,
+    source: str | None = None,
+    fmt: str | None = None,
+    actor: str = "import",
+    progress: Callable[[int], None] | None = None,
+) -> FileReport:
+    report = FileReport(path=str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error = f"lecture impossible (cannot read): {exc.strerror or exc}"
+        return report
+    try:
+        name = fmt or formats.detect(data, path.name)
+        reader = formats.get(name)
+    except FormatError as exc:
+        report.error = str(exc)
+        return report
+    report.format = name
+    report.source = source or path.name
+    import_id = store.start_import(str(path), report.source, name, actor)
+    batch: list[Record] = []
+
+    def flush() -> None:
+        for outcome in store.save_many(batch, actor=f"{actor}:{import_id}"):
+            if outcome.action == "new":
+                report.new += 1
+                if outcome.duplicate_of is not None:
+                    report.duplicates += 1
+            elif outcome.action == "updated":
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        if progress:
+            progress(len(batch))
+        batch.clear()
+
+    try:
+        for item in reader.read(data, source=report.source):
+            if isinstance(item, RecordError):
+                report.read += 1
+                report.rejected += 1
+                rejects.write(path, item)
+                if progress:
+                    progress(1)
+                continue
+            report.read += 1
+            item.source = report.source
+            batch.append(item)
+            if len(batch) >= BATCH:
+                flush()
+    except CatalogueError as exc:
+        # the whole file (or the rest of it) is unreadable: keep what was read, say why
+        report.error = str(exc)
+    except Exception as exc:  # a reader bug must not cost the other files or the batch read
+        report.error = f"erreur inattendue du lecteur {name} (unexpected reader error): {exc!r}"
+    if batch:
+        flush()
+    if report.read == 0 and not report.error:
+        report.error = "aucune notice trouvée (no records found)"
+    store.finish_import(import_id, asdict(report))
+    return report
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    rejects_dir: Path,
+    source: str | None = None,
+    fmt: str | None = None,
+    actor: str = "import",
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import every file of `paths` (directories recursively) and report what happened."""
+    if fmt is not None:
+        formats.get(fmt)  # an unknown forced format fails before anything is read
+    report = ImportReport()
+    rejects = RejectFile(rejects_dir)
+    try:
+        for path in collect_files(paths):
+            if not path.exists():
+                report.files.append(
+                    FileReport(path=str(path), error="fichier introuvable (no such file)")
+                )
+                continue
+            report.files.append(
+                import_file(
+                    store,
+                    path,
+                    rejects,
+                    source=source,
+                    fmt=fmt,
+                    actor=actor,
+                    progress=progress,
+                )
+            )
+    finally:
+        rejects.close()
+    report.reject_file = str(rejects.path) if rejects.path else ""
+    return report

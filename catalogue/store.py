@@ -1,0 +1,410 @@
+"""The SQLite store: the single source of truth, with every change kept in the record's history.
+
+The only module that writes SQL. WAL mode, so that the web and the indexer read while an import
+writes. Every change of a record and its history entry go in one transaction; the history table's
+sequence number is also the change feed the indexer follows (`changes_since`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from catalogue.dedupe import match_keys
+from catalogue.errors import StoreError
+from catalogue.record import Record
+
+SCHEMA_VERSION = 1
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _fingerprint(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass
+class HistoryEntry:
+    seq: int
+    record_id: int
+    at: str
+    actor: str
+    action: str
+    changes: list[str]
+    before: dict[str, Any] | None
+
+
+@dataclass
+class Outcome:
+    """What happened to one record handed to `save_many`."""
+
+    record_id: int
+    action: str  # "new", "updated", "unchanged"
+    duplicate_of: int | None = None
+
+
+@dataclass
+class Change:
+    seq: int
+    record_id: int
+    action: str
+
+
+def _raw_bytes(raw: bytes | str) -> bytes:
+    return raw.encode("utf-8") if isinstance(raw, str) else raw
+
+
+class Store:
+    """A catalogue store in one SQLite file; open one per process (or per thread)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"store schema {version} is newer than this docbase ({SCHEMA_VERSION})")
+        scripts = resources.files("catalogue") / "migrations"
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            script = next(p for p in scripts.iterdir() if p.name.startswith(f"{number:04d}_"))
+            # executescript commits; the version bump is inside the script's own transaction
+            self.db.executescript(
+                f"BEGIN; {script.read_text('utf-8')}\nPRAGMA user_version={number}; COMMIT;"
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading --------------------------------------------------------------------------------
+    def _record(self, row: sqlite3.Row, with_raw: bool = False) -> Record:
+        record = Record.from_dict(json.loads(row["data"]))
+        record.id = row["id"]
+        if with_raw and row["raw"] is not None:
+            raw = row["raw"]
+            record.original.raw = raw if row["raw_format"] != "text" else raw.decode("utf-8")
+        return record
+
+    def get(self, record_id: int, *, with_raw: bool = False, deleted: bool = False) -> Record | None:
+        """A record by its local id; None when unknown (or deleted, unless asked)."""
+        row = self.db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None or (row["deleted"] and not deleted):
+            return None
+        return self._record(row, with_raw)
+
+    def get_many(self, ids: Iterable[int]) -> list[Record]:
+        """Records in the order of `ids`, skipping unknown and deleted ones."""
+        ids = list(ids)
+        found: dict[int, Record] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT id, data FROM records WHERE deleted = 0 AND id IN ({marks})", chunk
+            ):
+                found[row["id"]] = self._record(row)
+        return [found[i] for i in ids if i in found]
+
+    def iter_records(self, *, batch: int = 1000, with_raw: bool = False) -> Iterator[Record]:
+        """Every live record in id order, read in batches (the index rebuild streams this)."""
+        last = 0
+        columns = "id, data, raw, raw_format" if with_raw else "id, data"
+        while True:
+            rows = self.db.execute(
+                f"SELECT {columns} FROM records WHERE deleted = 0 AND id > ? ORDER BY id LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._record(row, with_raw)
+            last = rows[-1]["id"]
+
+    def count(self, *, deleted: bool = False) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM records WHERE deleted = ?", (1 if deleted else 0,)
+        ).fetchone()[0]
+
+    def find(self, source: str, source_id: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM records WHERE source = ? AND source_id = ?", (source, source_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def duplicate_of(self, record_id: int) -> int | None:
+        row = self.db.execute(
+            "SELECT duplicate_of FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def duplicates(self, record_id: int) -> list[int]:
+        """The records linked to this one as duplicates, whichever side points at the other."""
+        target = self.duplicate_of(record_id) or record_id
+        rows = self.db.execute(
+            "SELECT id FROM records WHERE (duplicate_of = ? OR id = ?) AND id != ? AND deleted = 0"
+            " ORDER BY id",
+            (target, target, record_id),
+        )
+        return [r[0] for r in rows]
+
+    def provenance(self, record_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT source, source_id, raw_format, created, updated, deleted, duplicate_of"
+            " FROM records WHERE id = ?",
+            (record_id,),
+        ).fetchone()
+        return dict(row) if row else None
+
+    def raw(self, record_id: int) -> tuple[bytes, str] | None:
+        row = self.db.execute(
+            "SELECT raw, raw_format FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row and row[0] is not None else None
+
+    def history(self, record_id: int) -> list[HistoryEntry]:
+        rows = self.db.execute(
+            "SELECT * FROM history WHERE record_id = ? ORDER BY seq", (record_id,)
+        )
+        return [
+            HistoryEntry(
+                seq=r["seq"],
+                record_id=r["record_id"],
+                at=r["at"],
+                actor=r["actor"],
+                action=r["action"],
+                changes=json.loads(r["changes"]),
+                before=json.loads(r["before"]) if r["before"] else None,
+            )
+            for r in rows
+        ]
+
+    def changes_since(self, seq: int, limit: int = 100_000) -> list[Change]:
+        """The change feed: what happened after `seq`, oldest first."""
+        rows = self.db.execute(
+            "SELECT seq, record_id, action FROM history WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        )
+        return [Change(*r) for r in rows]
+
+    def last_seq(self) -> int:
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
+
+    # -- writing --------------------------------------------------------------------------------
+    def _history(
+        self, record_id: int, actor: str, action: str, changes: list[str], before: str | None
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO history (record_id, at, actor, action, changes, before)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (record_id, _now(), actor, action, _dumps(changes), before),
+        )
+
+    def _set_keys(self, record_id: int, record: Record) -> list[str]:
+        keys = match_keys(record)
+        self.db.execute("DELETE FROM match_keys WHERE record_id = ?", (record_id,))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO match_keys (key, record_id) VALUES (?, ?)",
+            [(k, record_id) for k in keys],
+        )
+        return keys
+
+    def _find_duplicate(self, record_id: int, source: str, keys: list[str]) -> int | None:
+        if not keys:
+            return None
+        marks = ",".join("?" * len(keys))
+        row = self.db.execute(
+            f"SELECT min(r.id) FROM match_keys k JOIN records r ON r.id = k.record_id"
+            f" WHERE k.key IN ({marks}) AND r.id != ? AND r.source != ? AND r.deleted = 0",
+            (*keys, record_id, source),
+        ).fetchone()
+        return row[0] if row and row[0] is not None else None
+
+    def _save(self, record: Record, actor: str) -> Outcome:
+        """Create or update one record, inside the caller's transaction."""
+        data = record.to_dict()
+        data.pop("id", None)
+        text = _dumps(data)
+        fingerprint = _fingerprint(text)
+        now = _now()
+        existing = None
+        if record.id is not None:
+            existing = self.db.execute(
+                "SELECT id, data, fingerprint, duplicate_of FROM records WHERE id = ?",
+                (record.id,),
+            ).fetchone()
+            if existing is None:
+                raise StoreError(f"notice {record.id} inconnue (unknown record)")
+        elif record.source_id:
+            existing = self.db.execute(
+                "SELECT id, data, fingerprint, duplicate_of FROM records"
+                " WHERE source = ? AND source_id = ?",
+                (record.source, record.source_id),
+            ).fetchone()
+        raw = record.original.raw
+        raw_format = "text" if isinstance(raw, str) else "bytes"
+        if existing is not None:
+            record_id = existing["id"]
+            if existing["fingerprint"] == fingerprint:
+                return Outcome(record_id, "unchanged", existing["duplicate_of"])
+            before = json.loads(existing["data"])
+            changes = sorted(k for k in data if data.get(k) != before.get(k))
+            self.db.execute(
+                "UPDATE records SET doc_type = ?, title = ?, data = ?, raw = coalesce(?, raw),"
+                " raw_format = ?, fingerprint = ?, updated = ? WHERE id = ?",
+                (
+                    record.doc_type,
+                    record.title,
+                    text,
+                    _raw_bytes(raw) if raw else None,
+                    raw_format,
+                    fingerprint,
+                    now,
+                    record_id,
+                ),
+            )
+            self._history(record_id, actor, "update", changes, existing["data"])
+            self._set_keys(record_id, record)
+            record.id = record_id
+            return Outcome(record_id, "updated", existing["duplicate_of"])
+        cursor = self.db.execute(
+            "INSERT INTO records (source, source_id, doc_type, title, data, raw, raw_format,"
+            " fingerprint, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.source,
+                record.source_id or f"local:{fingerprint}",
+                record.doc_type,
+                record.title,
+                text,
+                _raw_bytes(raw) if raw else None,
+                raw_format,
+                fingerprint,
+                now,
+                now,
+            ),
+        )
+        record_id = cursor.lastrowid
+        assert record_id is not None
+        keys = self._set_keys(record_id, record)
+        duplicate = self._find_duplicate(record_id, record.source, keys)
+        if duplicate is not None:
+            self.db.execute(
+                "UPDATE records SET duplicate_of = ? WHERE id = ?", (duplicate, record_id)
+            )
+        self._history(record_id, actor, "create", [], None)
+        record.id = record_id
+        return Outcome(record_id, "new", duplicate)
+
+    def save(self, record: Record, actor: str = "docbase") -> Outcome:
+        """Create (no id, unknown source id) or update one record, in its own transaction."""
+        with self.transaction():
+            return self._save(record, actor)
+
+    def save_many(self, records: Iterable[Record], actor: str = "import") -> list[Outcome]:
+        """Save a batch in one transaction: an import killed midway leaves whole batches only."""
+        with self.transaction():
+            return [self._save(r, actor) for r in records]
+
+    def delete(self, record_id: int, actor: str = "docbase") -> None:
+        with self.transaction():
+            row = self.db.execute(
+                "SELECT data, deleted FROM records WHERE id = ?", (record_id,)
+            ).fetchone()
+            if row is None or row["deleted"]:
+                raise StoreError(f"notice {record_id} inconnue ou déjà supprimée")
+            self.db.execute(
+                "UPDATE records SET deleted = 1, updated = ? WHERE id = ?", (_now(), record_id)
+            )
+            self._history(record_id, actor, "delete", [], row["data"])
+
+    def restore(self, record_id: int, actor: str = "docbase") -> None:
+        """Undo a delete: the record comes back as it was."""
+        with self.transaction():
+            row = self.db.execute(
+                "SELECT deleted FROM records WHERE id = ?", (record_id,)
+            ).fetchone()
+            if row is None or not row["deleted"]:
+                raise StoreError(f"notice {record_id} : rien à restaurer (not deleted)")
+            self.db.execute(
+                "UPDATE records SET deleted = 0, updated = ? WHERE id = ?", (_now(), record_id)
+            )
+            self._history(record_id, actor, "restore", [], None)
+
+    def revert(self, record_id: int, seq: int, actor: str = "docbase") -> Outcome:
+        """Bring a record back to its state before history entry `seq` (undo an edit)."""
+        row = self.db.execute(
+            "SELECT before FROM history WHERE seq = ? AND record_id = ?", (seq, record_id)
+        ).fetchone()
+        if row is None or row["before"] is None:
+            raise StoreError(f"rien à annuler pour la notice {record_id} à l'étape {seq}")
+        record = Record.from_dict(json.loads(row["before"]))
+        record.id = record_id
+        return self.save(record, actor)
+
+    # -- imports log ----------------------------------------------------------------------------
+    def start_import(self, path: str, source: str, fmt: str, actor: str) -> int:
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO imports (path, source, format, actor, started) VALUES (?, ?, ?, ?, ?)",
+                (path, source, fmt, actor, _now()),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_import(self, import_id: int, report: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE imports SET finished = ?, report = ? WHERE id = ?",
+                (_now(), _dumps(report), import_id),
+            )
+
+    # -- transactions ---------------------------------------------------------------------------
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (nesting joins the outer one)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.outer = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.outer = not self.db.in_transaction
+        if self.outer:
+            self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if not self.outer:
+            return
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")

@@ -1,0 +1,51 @@
+"""The Flask application: public catalogue, exports, API — a thin layer over catalogue and indexer."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def instance_folder() -> Path:
+    """`$DOCBASE_INSTANCE`, default `./instance`: store, index, rejects and local settings."""
+    return Path(os.environ.get("DOCBASE_INSTANCE") or "instance").resolve()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Settings from defaults → `<instance>/config.py` → `DOCBASE_*` environment variables."""
+    instance = Path(test_config["INSTANCE"]) if test_config and "INSTANCE" in test_config else None
+    instance = instance or instance_folder()
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app.config.from_mapping(
+        INSTANCE=str(instance),
+        STORE_PATH=str(instance / "docbase.sqlite3"),
+        INDEX_DIR=str(instance / "index"),
+        REJECTS_DIR=str(instance / "rejects"),
+        SECRET_KEY=None,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("DOCBASE")
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+    from web import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret made once per instance, so that sessions survive restarts and workers agree."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

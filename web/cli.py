@@ -1,0 +1,137 @@
+"""The `docbase` command: a click group on the Flask app, so every command sees its settings.
+
+Commands are thin: they translate options into calls of `catalogue` and `indexer`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from catalogue import formats
+from catalogue.errors import CatalogueError
+from catalogue.ingest import import_paths
+from catalogue.store import Store
+
+
+def open_store() -> Store:
+    return Store(current_app.config["STORE_PATH"])
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--source", help="Base d'origine (source base); défaut : le nom du fichier.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(formats.IMPORT_FORMATS),
+    help="Forcer le format (force the format) au lieu de le détecter.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Le rapport en JSON sur stdout.")
+def import_command(paths: tuple[Path, ...], source: str | None, fmt: str | None, as_json: bool):
+    """Importer des fichiers de notices (import record files; a directory imports every file)."""
+    bar = None
+    if not as_json and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" notices", file=sys.stderr, desc="Import")
+    with open_store() as store:
+        try:
+            report = import_paths(
+                store,
+                paths,
+                rejects_dir=Path(current_app.config["REJECTS_DIR"]),
+                source=source,
+                fmt=fmt,
+                progress=bar.update if bar else None,
+            )
+        except CatalogueError as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            if bar:
+                bar.close()
+        _after_import(store)
+    data = report.to_dict()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        for f in report.files:
+            status = f"erreur : {f.error}" if f.error and not f.read else f.format
+            click.echo(
+                f"{f.path} [{status}] lues {f.read}, nouvelles {f.new}, mises à jour {f.updated},"
+                f" inchangées {f.unchanged}, doublons {f.duplicates}, rejetées {f.rejected}"
+            )
+        click.echo(
+            f"Total : {data['read']} lues, {data['new']} nouvelles, {data['updated']} mises à jour,"
+            f" {data['unchanged']} inchangées, {data['duplicates']} doublons,"
+            f" {data['rejected']} rejetées"
+        )
+        if report.reject_file:
+            click.echo(f"Notices rejetées et raisons : {report.reject_file}")
+        for error in data["errors"]:
+            click.echo(f"Erreur : {error}", err=True)
+    if report.failed_files:
+        sys.exit(1)
+
+
+def _after_import(store: Store) -> None:
+    """Keep the index current after an import (the indexer follows the store's change feed)."""
+    try:
+        from indexer import build
+    except ImportError:  # pragma: no cover - the indexer ships with docbase
+        return
+    build.update(store, Path(current_app.config["INDEX_DIR"]))
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(formats.EXPORT_FORMATS),
+    default="unimarc",
+    show_default=True,
+    help="Format d'export (export format).",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Fichier (défaut : stdout).")
+def export_command(fmt: str, output: Path | None):
+    """Exporter tout le catalogue (export the whole store)."""
+    writer = formats.get(fmt)
+    with open_store() as store:
+        chunks = writer.write(store.iter_records())
+        if output is None:
+            out = sys.stdout.buffer
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+        else:
+            tmp = output.with_name(output.name + ".part")
+            with tmp.open("wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+            tmp.replace(output)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
+
+
+def _create_app() -> Flask:
+    from web import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="docbase",
+    create_app=_create_app,
+    add_default_commands=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+    help="docbase : catalogue et moteur de recherche du centre de ressources.",
+)
