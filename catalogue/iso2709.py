@@ -112,9 +112,7 @@ def is_control_tag(tag: str) -> bool:
     return tag.startswith("00") and tag.isdigit()
 
 
-def decode_fields(
-    raw: RawRecord, decode: Callable[[bytes], str]
-) -> list[list[Any]]:
+def decode_fields(raw: RawRecord, decode: Callable[[bytes], str]) -> list[list[Any]]:
     """Decode a raw record into the model's MARC field lists (see `record.Original.marc`)."""
     out: list[list[Any]] = []
     for tag, data in raw.fields:
@@ -155,3 +153,17 @@ def write(leader: str, fields: list[list[Any]], encoding: str = "utf-8") -> byte
     lead = (leader + " " * 24)[:24]
     lead = f"{total:05d}{lead[5:10]}22{base:05d}{lead[17:20]}{lead[20:24]}"
     return lead.encode("ascii", "replace") + bytes(directory) + bytes(body) + RECORD_TERMINATOR
+
+
+def write_raw(leader: str, fields: list[tuple[str, bytes]]) -> bytes:
+    """Rebuild a record from undecoded fields (tools and benchmarks that rewrite ids)."""
+    directory = bytearray()
+    body = bytearray()
+    for tag, data in fields:
+        piece = data + FIELD_TERMINATOR
+        directory += f"{tag}{len(piece):04d}{len(body):05d}".encode("ascii")
+        body += piece
+    directory += FIELD_TERMINATOR
+    base = LEADER_LENGTH + len(directory)
+    lead = f"{base + len(body) + 1:05d}{leader[5:12]}{base:05d}{leader[17:24]}"
+    return lead.encode("ascii") + bytes(directory) + bytes(body) + RECORD_TERMINATOR

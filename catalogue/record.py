@@ -239,7 +239,9 @@ class Original:
     [tag, value] for control fields), so that a MARC writer of the same flavour emits it again.
     """
 
-    format: str = ""  # "unimarc", "marc21", "unimarcxml", "marcxml", "pmbxml", "ris", "bibtex", "csv"…
+    format: str = (
+        ""  # "unimarc", "marc21", "unimarcxml", "marcxml", "pmbxml", "ris", "bibtex", "csv"…
+    )
     flavour: str = ""  # "unimarc" or "marc21" for MARC-family records
     charset: str = ""  # the decoding actually used ("utf-8", "iso5426", "marc-8", "latin-1")
     raw: bytes | str = b""  # the raw record bytes or text, unchanged

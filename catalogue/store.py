@@ -84,7 +84,9 @@ class Store:
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise StoreError(f"store schema {version} is newer than this docbase ({SCHEMA_VERSION})")
+            raise StoreError(
+                f"store schema {version} is newer than this docbase ({SCHEMA_VERSION})"
+            )
         scripts = resources.files("catalogue") / "migrations"
         for number in range(version + 1, SCHEMA_VERSION + 1):
             script = next(p for p in scripts.iterdir() if p.name.startswith(f"{number:04d}_"))
@@ -111,7 +113,9 @@ class Store:
             record.original.raw = raw if row["raw_format"] != "text" else raw.decode("utf-8")
         return record
 
-    def get(self, record_id: int, *, with_raw: bool = False, deleted: bool = False) -> Record | None:
+    def get(
+        self, record_id: int, *, with_raw: bool = False, deleted: bool = False
+    ) -> Record | None:
         """A record by its local id; None when unknown (or deleted, unless asked)."""
         row = self.db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
         if row is None or (row["deleted"] and not deleted):

@@ -15,19 +15,24 @@ def instance_folder() -> Path:
     return Path(os.environ.get("DOCBASE_INSTANCE") or "instance").resolve()
 
 
+def default_settings(instance: Path) -> dict[str, Any]:
+    """docbase's own settings and their defaults; the README documents each (a test checks)."""
+    return {
+        "INSTANCE": str(instance),
+        "STORE_PATH": str(instance / "docbase.sqlite3"),
+        "INDEX_DIR": str(instance / "index"),
+        "REJECTS_DIR": str(instance / "rejects"),
+        "SECRET_KEY": None,
+    }
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Settings from defaults → `<instance>/config.py` → `DOCBASE_*` environment variables."""
     instance = Path(test_config["INSTANCE"]) if test_config and "INSTANCE" in test_config else None
     instance = instance or instance_folder()
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
-    app.config.from_mapping(
-        INSTANCE=str(instance),
-        STORE_PATH=str(instance / "docbase.sqlite3"),
-        INDEX_DIR=str(instance / "index"),
-        REJECTS_DIR=str(instance / "rejects"),
-        SECRET_KEY=None,
-    )
+    app.config.from_mapping(default_settings(instance))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("DOCBASE")

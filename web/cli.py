@@ -135,3 +135,7 @@ main = FlaskGroup(
     set_debug_flag=False,
     help="docbase : catalogue et moteur de recherche du centre de ressources.",
 )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""`docbase import` and `docbase export` on real files, as a documentalist runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from catalogue import iso2709
+from catalogue.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+COTES8 = FIXTURES / "unimarc" / "medialab_cotes8.mrc"
+PERIOUNI = FIXTURES / "unimarc" / "medialab_periouni.mrc"
+BAD_RECORDS = FIXTURES / "marc21" / "bad_records.mrc"
+
+
+def run_json(runner, *args):
+    result = runner.invoke(args=["import", "--json", *map(str, args)])
+    return result, json.loads(result.output.strip().splitlines()[-1])
+
+
+def test_import_reports_and_reimport_updates_in_place(runner, app):
+    result, report = run_json(runner, COTES8)
+    assert result.exit_code == 0, result.output
+    assert report["read"] == report["new"] == 35
+    assert report["rejected"] == 0
+    result, again = run_json(runner, COTES8)
+    assert again["new"] == 0 and again["unchanged"] == 35
+    with Store(app.config["STORE_PATH"]) as store:
+        assert store.count() == 35
+
+
+def test_damaged_file_keeps_good_records_and_writes_rejects(runner, app):
+    result, report = run_json(runner, BAD_RECORDS)
+    assert result.exit_code == 0, result.output
+    assert report["rejected"] >= 1
+    assert report["new"] >= 2
+    assert report["new"] + report["rejected"] == report["read"]
+    lines = Path(report["reject_file"]).read_text("utf-8").splitlines()
+    assert len(lines) == report["rejected"]
+    first = json.loads(lines[0])
+    assert first["file"].endswith("bad_records.mrc")
+    assert first["position"] >= 1 and first["reason"]
+
+
+def test_not_bibliographic_data_is_one_clear_error(runner, tmp_path):
+    junk = tmp_path / "photo.jpg"
+    junk.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4)
+    result = runner.invoke(args=["import", str(junk)])
+    assert result.exit_code != 0
+    assert "pas une notice bibliographique" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_file_does_not_stop_the_others(runner, tmp_path):
+    junk = tmp_path / "notes.txt"
+    junk.write_text("rien à voir\n", "utf-8")
+    result, report = run_json(runner, junk, COTES8)
+    assert result.exit_code == 1
+    assert report["new"] == 35
+    assert len(report["errors"]) == 1 and "notes.txt" in report["errors"][0]
+
+
+def test_export_unimarc_is_read_back_identically(runner, app, tmp_path):
+    runner.invoke(args=["import", str(COTES8)])
+    out = tmp_path / "export.mrc"
+    result = runner.invoke(args=["export", "--format", "unimarc", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    exported = [iso2709.parse(c).fields for _, _, c in iso2709.split(out.read_bytes())]
+    original = [iso2709.parse(c).fields for _, _, c in iso2709.split(COTES8.read_bytes())]
+    assert len(exported) == len(original) == 35
+    for got, want in zip(exported, original, strict=True):
+        # field 100 says UTF-8 on the way out; every other field is the same, byte for byte
+        assert [f for f in got if f[0] != "100"] == [f for f in want if f[0] != "100"]
+
+
+def test_export_every_format_streams_all_records(runner, tmp_path):
+    runner.invoke(args=["import", str(COTES8)])
+    for fmt, marker in [
+        ("unimarcxml", b"<record"),
+        ("marcxml", b"<record"),
+        ("marc21", b"\x1d"),
+        ("pmbxml", b"<notice"),
+    ]:
+        out = tmp_path / f"export.{fmt}"
+        result = runner.invoke(args=["export", "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, (fmt, result.output)
+        assert out.read_bytes().count(marker) == 35, fmt
+
+
+def _big_file(tmp_path: Path, copies: int) -> Path:
+    """Periouni repeated with fresh ids: long enough to be killed in the middle."""
+    records = [iso2709.parse(c) for _, _, c in iso2709.split(PERIOUNI.read_bytes())]
+    out = bytearray()
+    for n in range(copies):
+        for i, raw in enumerate(records):
+            out += _rewrite(raw, f"K{n}-{i}")
+    path = tmp_path / "big.mrc"
+    path.write_bytes(bytes(out))
+    return path
+
+
+def _rewrite(raw: iso2709.RawRecord, new_id: str) -> bytes:
+    fields = [("001", new_id.encode())] + [(t, d) for t, d in raw.fields if t != "001"]
+    return iso2709.write_raw(raw.leader, fields)
+
+
+def test_killed_import_leaves_a_consistent_store_and_rerun_finishes(tmp_path):
+    big = _big_file(tmp_path, copies=5)
+    expected = 5 * 3064
+    env = {**os.environ, "DOCBASE_INSTANCE": str(tmp_path / "instance")}
+    command = [sys.executable, "-m", "web.cli", "import", "--json", str(big)]
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE)
+    db_path = tmp_path / "instance" / "docbase.sqlite3"
+    deadline = time.monotonic() + 120
+    count = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db_path.exists():
+            try:
+                with sqlite3.connect(db_path, timeout=5) as db:
+                    count = db.execute("SELECT count(*) FROM records").fetchone()[0]
+            except sqlite3.OperationalError:
+                count = 0
+            if count >= 1000:
+                break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the import finished before it could be killed: use a bigger file"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        records = db.execute("SELECT count(*) FROM records").fetchone()[0]
+        created = db.execute("SELECT count(*) FROM history WHERE action='create'").fetchone()[0]
+    assert 0 < records < expected
+    assert records == created  # each record came with its history entry, or not at all
+
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode()
+    report = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    assert report["new"] == expected - records
+    assert report["unchanged"] == records
+    with Store(db_path) as store:
+        assert store.count() == expected
+        ids = store.db.execute("SELECT count(DISTINCT source_id) FROM records").fetchone()[0]
+        assert ids == expected

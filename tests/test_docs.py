@@ -1,0 +1,28 @@
+"""The README stays true: every setting, format and command is documented (Datasette's rule)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from catalogue import formats
+from web import default_settings
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+
+
+def test_every_setting_is_documented(tmp_path):
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", README, re.MULTILINE))
+    missing = sorted(set(default_settings(tmp_path)) - documented)
+    assert not missing, f"settings missing from the README's table: {missing}"
+
+
+def test_every_format_is_documented():
+    table = re.findall(r"^\| `([a-z0-9]+)` \|", README, re.MULTILINE)
+    missing = sorted(set(formats.FORMATS) - set(table))
+    assert not missing, f"formats missing from the README's table: {missing}"
+
+
+def test_every_command_is_documented(app):
+    missing = sorted(name for name in app.cli.commands if f"docbase {name}" not in README)
+    assert not missing, f"commands missing from the README: {missing}"
