@@ -80,6 +80,7 @@ def _resolve(path: str) -> Callable:
 
 
 _RIS_LINE = re.compile(rb"^\s*TY  ?-", re.MULTILINE)
+_WOS_RECORD = re.compile(rb"^(FN |PT [A-Z]\s*$)", re.MULTILINE)  # Web of Science tagged export
 _BIBTEX_ENTRY = re.compile(rb"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _ISO2709_LEADER = re.compile(rb"^\s*\d{5}[ a-z]{3}[ a-z0-9]{2}[0-9 ]{2}\d{5}")
 
@@ -126,7 +127,7 @@ def detect(data: bytes, filename: str = "") -> str:
         return _xml_format(stripped)
     if _ISO2709_LEADER.match(body[:64]):
         return _iso2709_flavour(body)
-    if _RIS_LINE.search(body[:8192]):
+    if _RIS_LINE.search(body[:8192]) or _WOS_RECORD.search(body[:8192]):
         return "ris"
     if _BIBTEX_ENTRY.search(body[:65536]):
         return "bibtex"

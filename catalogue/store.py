@@ -229,9 +229,10 @@ class Store:
             (record_id, _now(), actor, action, _dumps(changes), before),
         )
 
-    def _set_keys(self, record_id: int, record: Record) -> list[str]:
+    def _set_keys(self, record_id: int, record: Record, new: bool = False) -> list[str]:
         keys = match_keys(record)
-        self.db.execute("DELETE FROM match_keys WHERE record_id = ?", (record_id,))
+        if not new:
+            self.db.execute("DELETE FROM match_keys WHERE record_id = ?", (record_id,))
         self.db.executemany(
             "INSERT OR IGNORE INTO match_keys (key, record_id) VALUES (?, ?)",
             [(k, record_id) for k in keys],
@@ -314,7 +315,7 @@ class Store:
         )
         record_id = cursor.lastrowid
         assert record_id is not None
-        keys = self._set_keys(record_id, record)
+        keys = self._set_keys(record_id, record, new=True)
         duplicate = self._find_duplicate(record_id, record.source, keys)
         if duplicate is not None:
             self.db.execute(

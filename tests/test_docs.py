@@ -26,3 +26,11 @@ def test_every_format_is_documented():
 def test_every_command_is_documented(app):
     missing = sorted(name for name in app.cli.commands if f"docbase {name}" not in README)
     assert not missing, f"commands missing from the README: {missing}"
+
+
+def test_every_csv_column_is_documented():
+    from catalogue.csvfile import COLUMNS
+
+    documented = set(re.findall(r"^\| `([^`]+)` \|", README, re.MULTILINE))
+    missing = sorted(set(COLUMNS) - documented)
+    assert not missing, f"CSV columns missing from the README: {missing}"

@@ -1,0 +1,611 @@
+"""RIS import (Zotero, EndNote, Mendeley, databases), and Web of Science's tagged variant.
+
+rispy reads the lines, but not the file as a whole: rispy.load silently returns nothing for a
+file that starts with a BOM (EndNote and Windows tools write one), drops a record missing its
+TY without a word, and gives no record its text or place. So the file is decoded here (BOM,
+UTF-8, else cp1252), split on its TY … ER lines by rispy's own line grammar, and each record is
+handed to a rispy parser on its own: a bad record becomes a `RecordError` with its rank and line
+and the others go on. Every tag is kept in order (rispy's default keeps one value of most tags);
+tags the model has no place for become `CustomField`s, and the record's text stays in
+`Original.raw`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import rispy
+from rispy.config import WOK_LIST_TYPE_TAGS, WOK_TAG_KEY_MAPPING
+
+from catalogue.errors import FormatError, RecordError
+from catalogue.record import (
+    Agent,
+    CustomField,
+    Host,
+    Identifier,
+    Item,
+    Link,
+    Original,
+    Publication,
+    Record,
+    Series,
+)
+from catalogue.text import (
+    clean_doi,
+    clean_space,
+    decode_text,
+    fingerprint,
+    fold,
+    identifiers,
+    iso_date,
+    language_codes,
+    person_or_body,
+    stable_id,
+    unix_newlines,
+    year_of,
+)
+
+# RIS reference types → doc_type. Conference papers are "proceedings" like their volume (the
+# brief's choice, and BibTeX's inproceedings does the same), but analytic with the volume as host.
+DOC_TYPES: dict[str, str] = {
+    "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CLSWK": "book", "ANCIENT": "book",
+    "DICT": "book", "ENCYC": "book", "PAMP": "book", "CTLG": "book",
+    "JOUR": "article", "EJOUR": "article", "MGZN": "article", "NEWS": "article",
+    "INPR": "article", "ABST": "article",
+    "JFULL": "periodical", "SER": "periodical",
+    "THES": "thesis",
+    "RPRT": "report", "GOVDOC": "report", "STAND": "report",
+    "CHAP": "chapter", "ECHAP": "chapter",
+    "CONF": "proceedings", "CPAPER": "proceedings",
+    "ELEC": "web", "WEB": "web", "BLOG": "web", "ICOMM": "web", "DBASE": "web",
+    "VIDEO": "audiovisual", "MPCT": "audiovisual", "ADVS": "audiovisual",
+    "SOUND": "sound", "MUSIC": "score", "MAP": "map",
+    "ART": "image", "FIGURE": "image", "SLIDE": "image", "CHART": "image",
+    "MANSCPT": "manuscript", "PCOMM": "manuscript",
+    "MULTI": "multimedia", "COMP": "multimedia", "DATA": "multimedia",
+    "GEN": "other", "UNPB": "other", "PAT": "other", "CASE": "other", "BILL": "other",
+    "HEAR": "other", "LEGAL": "other", "STAT": "other", "EQUA": "other", "AGGR": "other",
+    "GRANT": "other",
+}  # fmt: skip
+# component parts: the host (journal, book, proceedings) carries volume, issue, pages, ISSN
+ANALYTIC_TYPES = {"JOUR", "EJOUR", "MGZN", "NEWS", "INPR", "ABST", "CHAP", "ECHAP", "CPAPER"}
+# types whose T2 is a series title (EndNote's and Zotero's reading of RIS)
+_T2_IS_SERIES = {"BOOK", "EBOOK", "EDBOOK", "CLSWK", "RPRT", "GOVDOC", "CTLG", "PAMP", "MULTI"}
+
+# Type names some tools write instead of the code ("Journal Article" from EndNote X, Scopus).
+_TYPE_NAMES: dict[str, str] = {
+    fold(name): code for code, name in rispy.TYPE_OF_REFERENCE_MAPPING.items()
+}
+_TYPE_NAMES.update({
+    "journal article": "JOUR", "article": "JOUR", "book section": "CHAP", "chapter": "CHAP",
+    "conference paper": "CPAPER", "conference proceedings": "CONF", "web page": "ELEC",
+    "webpage": "ELEC", "thesis": "THES", "dissertation": "THES", "report": "RPRT",
+    "magazine article": "MGZN", "newspaper article": "NEWS", "film or broadcast": "MPCT",
+    "edited book": "EDBOOK", "electronic article": "EJOUR", "book": "BOOK",
+})  # fmt: skip
+
+_MULTILINE_NOTE_TAGS = {"N1", "RN"}  # continuation lines of notes keep their line breaks
+_UNKNOWN_REASON = "erreur inattendue en lisant la notice (unexpected error reading the record)"
+
+
+class _RisTagParser(rispy.RisParser):
+    """rispy's RIS line grammar, keeping every tag in file order under its own name."""
+
+    def _add_tag(
+        self, record: dict, tag: str, content: str, extend_multiline: bool = False
+    ) -> None:
+        fields: list[list[str]] = record.setdefault("fields", [])
+        if not extend_multiline:
+            fields.append([tag, content])
+        elif content and fields:
+            joiner = "\n" if fields[-1][0] in _MULTILINE_NOTE_TAGS else " "
+            fields[-1][1] = f"{fields[-1][1]}{joiner}{content}" if fields[-1][1] else content
+
+
+class _WokTagParser(rispy.WokParser):
+    """rispy's Web of Science grammar: continuation lines of list tags (AU, AF, CR…) are values."""
+
+    def _add_tag(
+        self, record: dict, tag: str, content: str, extend_multiline: bool = False
+    ) -> None:
+        fields: list[list[str]] = record.setdefault("fields", [])
+        if not extend_multiline:
+            fields.append([tag, content])
+        elif content and fields:
+            last = fields[-1][0]
+            if last in WOK_LIST_TYPE_TAGS:
+                fields.append([last, content])
+            else:
+                fields[-1][1] = f"{fields[-1][1]} {content}" if fields[-1][1] else content
+
+
+@dataclass
+class _Chunk:
+    position: int
+    line: int  # 1-based line of the record's first line
+    lines: list[str]  # as in the file
+    start_tag: str  # "TY" or "PT"; "" when the record has none
+    tagged: list[str] = field(default_factory=list)  # the same lines in rispy's tag layout
+    terminated: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def add(self, line: str, tagged: str) -> None:
+        self.lines.append(line)
+        self.tagged.append(tagged)
+
+
+def read(
+    data: bytes, source: str = "", encoding: str | None = None
+) -> Iterator[Record | RecordError]:
+    """Yield a Record per RIS record, a RecordError per unreadable one (FormatError: not RIS).
+
+    `encoding` forces a charset; by default a BOM decides, else UTF-8, else cp1252.
+    """
+    decoded = decode_text(data, encoding)
+    text = unix_newlines(decoded.text).replace("\ufeff", "")
+    if not text.strip():
+        raise FormatError("fichier vide (empty file)")
+    lines = text.split("\n")
+    ris_parser = _RisTagParser()
+    tagged = lines
+    if not any(ris_parser.parse_line(line)[0] == "TY" for line in lines):
+        # no "TY  -" as the standard lays it out: accept "TY - " and indented tags, but only
+        # then, as in a standard file "US - EU relations" may well be a wrapped line of text
+        tagged = [_TAG_LAYOUT.sub(r"\1  - ", line, count=1) for line in lines]
+    wok = not any(ris_parser.parse_line(line)[0] == "TY" for line in tagged) and _looks_like_wok(
+        text
+    )
+    chunks = _split_wok(lines) if wok else _split_ris(lines, tagged, ris_parser)
+    seen_ids: set[str] = set()
+    found = False
+    for chunk in chunks:
+        found = True
+        try:
+            if not chunk.start_tag:
+                raise _reject(chunk, _missing_start_reason(chunk))
+            parser = _WokTagParser() if wok else ris_parser
+            end = "" if chunk.terminated else "\nER" if wok else "\nER  - "
+            parsed = parser.parse("\n".join(chunk.tagged or chunk.lines) + end)
+            if len(parsed) != 1:
+                raise _reject(chunk, "notice illisible (record cannot be parsed)")
+            start_value = clean_space(str(parsed[0].get(parser.mapping[parser.START_TAG], "")))
+            pairs = [(t, v.strip()) for t, v in parsed[0].get("fields", []) if t and v.strip()]
+            record = (_map_wok if wok else _map_ris)(start_value, pairs, chunk)
+        except RecordError as error:
+            yield error
+            continue
+        except Exception as exc:  # a mapping bug costs one record, never the file
+            yield RecordError(
+                f"{_UNKNOWN_REASON}: {exc!r}",
+                position=chunk.position,
+                offset=chunk.line,
+                chunk=chunk.text,
+            )
+            continue
+        if record.source_id in seen_ids:
+            record.original.warnings.append(
+                f"identifiant « {record.source_id} » en double dans le fichier, complété par "
+                "l'empreinte de la notice (duplicate id in the file, made unique with the "
+                "record's hash)"
+            )
+            record.source_id = f"{record.source_id}:{fingerprint(chunk.text)[:12]}"
+        seen_ids.add(record.source_id)
+        record.source = source
+        record.original.format = "ris"
+        record.original.charset = decoded.charset
+        record.original.raw = chunk.text
+        record.original.warnings[:0] = chunk.warnings
+        yield record
+    if not found:
+        raise FormatError(
+            "ce fichier n'est pas du RIS : aucune ligne « TY  - » ni notice Web of Science "
+            "(not RIS: no 'TY  -' line and no Web of Science record)"
+        )
+
+
+# -- splitting -------------------------------------------------------------------------------
+
+
+# "TY - JOUR", "  AU  -Dupont": tools and hand edits that bend the layout rispy expects
+_TAG_LAYOUT = re.compile(r"^\s*([A-Z][A-Z0-9]) {1,2}-(?: |(?=\S)|$)")
+
+
+def _split_ris(lines: list[str], tagged: list[str], parser: rispy.RisParser) -> Iterator[_Chunk]:
+    """Records from TY to ER; tag lines outside any TY (a record that lost it) are one chunk."""
+    position = 0
+    current: _Chunk | None = None
+    for number, (line, layout) in enumerate(zip(lines, tagged, strict=True), start=1):
+        tag = parser.parse_line(layout)[0]
+        if tag == "TY":
+            if current is not None:
+                yield _unterminated(current)
+            position += 1
+            current = _Chunk(position, number, [], "TY")
+            current.add(line, layout)
+        elif tag == "ER":
+            if current is not None:
+                current.add(line, layout)
+                current.terminated = True
+                yield current
+                current = None
+        elif tag is not None and current is None:
+            position += 1
+            current = _Chunk(position, number, [], "")
+            current.add(line, layout)
+        elif current is not None:
+            current.add(line, layout)
+    if current is not None:
+        yield _unterminated(current)
+
+
+def _split_wok(lines: list[str]) -> Iterator[_Chunk]:
+    """Web of Science records, from PT to ER (FN, VR and EF are file headers)."""
+    position = 0
+    current: _Chunk | None = None
+    for number, line in enumerate(lines, start=1):
+        tag = line[:2] if line[:2].strip() else None
+        if tag == "PT":
+            if current is not None:
+                yield _unterminated(current)
+            position += 1
+            current = _Chunk(position, number, [line], "PT")
+        elif tag == "ER" and line.rstrip() == "ER":
+            if current is not None:
+                current.lines.append(line)
+                current.terminated = True
+                yield current
+                current = None
+        elif current is not None:
+            current.lines.append(line)
+    if current is not None:
+        yield _unterminated(current)
+
+
+def _unterminated(chunk: _Chunk) -> _Chunk:
+    while chunk.lines and not chunk.lines[-1].strip():
+        chunk.lines.pop()
+        if chunk.tagged:
+            chunk.tagged.pop()
+    chunk.warnings.append("notice sans fin (ER) : lue jusqu'à la suivante (record without ER)")
+    return chunk
+
+
+def _looks_like_wok(text: str) -> bool:
+    return bool(re.search(r"^PT [A-Z]\s*$", text, re.MULTILINE)) and bool(
+        re.search(r"^ER\s*$", text, re.MULTILINE)
+    )
+
+
+def _missing_start_reason(chunk: _Chunk) -> str:
+    if chunk.terminated:
+        return "notice sans type (TY manquant) (record without TY)"
+    return "lignes RIS hors de toute notice (RIS lines outside any record: no TY, no ER)"
+
+
+def _reject(chunk: _Chunk, reason: str) -> RecordError:
+    return RecordError(reason, position=chunk.position, offset=chunk.line, chunk=chunk.text)
+
+
+# -- mapping ---------------------------------------------------------------------------------
+
+
+class _Fields:
+    """The (tag, value) pairs of one record, consumed as they are mapped.
+
+    Whatever no rule consumed ends up in `Record.custom`, so nothing of the record is dropped
+    from the model silently.
+    """
+
+    LABELS: ClassVar[dict[str, str]] = rispy.TAG_KEY_MAPPING
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+        self.used: set[int] = set()
+
+    def all(self, *tags: str) -> list[str]:
+        out = []
+        for index, (tag, value) in enumerate(self.pairs):
+            if tag in tags:
+                self.used.add(index)
+                out.append(value)
+        return out
+
+    def first(self, *tags: str) -> str:
+        """The value of the first of `tags` present (in the order of `tags`); marks it used."""
+        for wanted in tags:
+            for index, (tag, value) in enumerate(self.pairs):
+                if tag == wanted:
+                    self.used.add(index)
+                    return value
+        return ""
+
+    def has(self, tag: str) -> bool:
+        return any(t == tag for t, _ in self.pairs)
+
+    def leftovers(self, labels: dict[str, str]) -> list[CustomField]:
+        return [
+            CustomField(name=tag, value=value, label=labels.get(tag, ""))
+            for index, (tag, value) in enumerate(self.pairs)
+            if index not in self.used
+        ]
+
+
+def ris_doc_type(value: str) -> tuple[str, str]:
+    """(RIS code, doc_type) of a TY value: a code ("JOUR") or a name ("Journal Article")."""
+    code = value.strip().upper()
+    if code in DOC_TYPES:
+        return code, DOC_TYPES[code]
+    code = _TYPE_NAMES.get(fold(value), "")
+    return code, DOC_TYPES.get(code, "other")
+
+
+def _ris_date(value: str) -> tuple[str, str]:
+    """(display date, ISO date) of "2014//", "1948/07//", "2020/03/02/Spring", "2009-05-01";
+    a date in words ("May 2009") is displayed as written."""
+    value = clean_space(value)
+    parts = re.split(r"[/\-.]", value)
+    iso = iso_date(*(parts + ["", ""])[:3]) if re.fullmatch(r"\d{4}", parts[0]) else ""
+    if not iso:
+        year = year_of(value)
+        return value, str(year) if year else ""
+    other = clean_space(parts[3]) if "/" in value and len(parts) > 3 else ""
+    return (f"{iso} {other}" if other else iso), iso
+
+
+def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
+    f = _Fields(pairs)
+    code, doc_type = ris_doc_type(ty)
+    warnings: list[str] = []
+    if not code:
+        warnings.append(f"type RIS inconnu « {ty} », lu comme « autre » (unknown RIS type)")
+    analytic = code in ANALYTIC_TYPES
+    record = Record(doc_type=doc_type, original=Original(warnings=warnings))
+    record.bib_level = "a" if analytic else ("s" if doc_type == "periodical" else "m")
+
+    # titles: BT is the whole book's title for books, the host's title for parts
+    title = f.first("TI", "T1", "CT") or ("" if analytic else f.first("BT")) or f.first("ST")
+    if not title:
+        raise _reject(chunk, "notice sans titre (record has no title: no TI, T1, BT or ST)")
+    record.title = clean_space(title)
+    record.parallel_titles = [clean_space(v) for v in f.all("TT")]
+
+    # people: "Surname, Forename"; the first author is the main one
+    authors = f.all("AU", "A1")
+    for index, name in enumerate(authors):
+        _add_agent(record, name, "070", "main" if index == 0 else "other")
+    for name in f.all("A2", "ED"):
+        _add_agent(record, name, "340", "secondary")
+    for name in f.all("A3"):  # series editor; a thesis's advisor
+        _add_agent(record, name, "727" if code == "THES" else "340", "secondary")
+    for name in f.all("A4"):  # translator (Zotero, EndNote)
+        _add_agent(record, name, "730", "secondary")
+
+    # dates: PY (Y1 in RIS v1), DA the full date when PY has only the year
+    date_value = f.first("PY", "Y1")
+    full_value = f.first("DA")
+    display, iso = _ris_date(date_value) if date_value else ("", "")
+    if full_value:
+        full_display, full_iso = _ris_date(full_value)
+        if len(full_iso) > len(iso) and (not iso or full_iso.startswith(iso)):
+            display, iso = full_display, full_iso
+    record.year = year_of(iso or date_value or full_value)
+    publisher = f.first("PB")
+    place = f.first("CY")
+    if publisher or place or display:
+        record.publication.append(
+            Publication(place=clean_space(place), publisher=clean_space(publisher), date=display)
+        )
+    if code == "THES" and publisher:
+        record.agents.append(
+            Agent(
+                name=clean_space(publisher),
+                kind="corporate",
+                role="295",
+                responsibility="secondary",
+            )
+        )
+    record.edition = clean_space(f.first("ET"))
+
+    # host: the journal (JF full, JO, T2, abbreviations), the book of a chapter (T2, BT)
+    volume = f.first("VL", "VO")
+    issue = f.first("IS")
+    start, end = f.first("SP"), f.first("EP")
+    pages = start if not end or "-" in start else f"{start}-{end}" if start else end
+    numbers = [ident for value in f.all("SN") for ident in identifiers(value)]
+    if analytic:
+        if code in {"CHAP", "ECHAP", "CPAPER"}:
+            host_title = f.first("T2", "BT", "JF", "JO", "JA", "J2", "J1")
+        else:
+            host_title = f.first("JF", "JO", "T2", "JA", "J2", "J1", "BT")
+        record.host = Host(
+            title=clean_space(host_title),
+            volume=volume,
+            number=issue,
+            pages=pages,
+            date=display,
+            date_iso=iso if len(iso) == 10 else "",
+        )
+        for ident in numbers:
+            if ident.scheme == "issn" and not record.host.issn and code not in {"CHAP", "ECHAP"}:
+                record.host.issn = ident.value
+            elif ident.scheme == "isbn" and not record.host.isbn and code != "JOUR":
+                record.host.isbn = ident.value
+            else:
+                record.identifiers.append(ident)
+    else:
+        record.identifiers.extend(numbers)
+        series_titles = f.all("T3")
+        if code in _T2_IS_SERIES:
+            series_titles = f.all("T2") + series_titles
+        for index, series_title in enumerate(series_titles):
+            record.series.append(
+                Series(title=clean_space(series_title), number=volume if index == 0 else "")
+            )
+        if record.series and volume:
+            volume = ""
+        if pages:
+            record.extent = f"{pages} p." if pages.isdigit() else pages
+        leftovers = {"VL": volume, "IS": issue}
+        for tag, value in leftovers.items():
+            if value:
+                record.custom.append(CustomField(tag, value, _Fields.LABELS.get(tag, "")))
+    volumes = f.first("NV")
+    if volumes and not record.extent:
+        record.extent = f"{volumes} vol."
+
+    # identifiers and links
+    for value in f.all("DO"):
+        doi = clean_doi(value)
+        if doi:
+            record.identifiers.append(Identifier("doi", doi))
+        else:
+            record.custom.append(CustomField("DO", value, "doi"))
+            warnings.append(f"DOI illisible « {value} » gardé tel quel (unreadable DOI kept)")
+    for tag, kind in (("UR", "resource"), ("LK", "resource"), ("L2", "resource"), ("L1", "attachment"), ("L4", "attachment")):  # fmt: skip
+        for value in f.all(tag):
+            for url in re.split(r"[;\s]+", value):
+                if url and all(link.url != url for link in record.links):
+                    record.links.append(Link(url=url, kind=kind))
+    if not record.doi:
+        for link in record.links:
+            if re.match(r"https?://(dx\.)?doi\.org/", link.url) and clean_doi(link.url):
+                record.identifiers.append(Identifier("doi", clean_doi(link.url)))
+                break
+
+    # content
+    abstracts = [clean_space(v) for v in f.all("AB", "N2")]
+    record.abstract = "\n\n".join(dict.fromkeys(a for a in abstracts if a))
+    for value in f.all("KW"):
+        for keyword in value.split(";"):
+            keyword = clean_space(keyword).lstrip("*").strip()  # "*term": a major MeSH heading
+            if keyword and keyword not in record.keywords:
+                record.keywords.append(keyword)
+    record.notes = [v for v in (f.all("N1") + f.all("RN")) if v]
+    original_publication = f.first("OP")
+    if original_publication:
+        record.notes.append(f"Publication originale : {original_publication}")
+    for value in f.all("LA"):
+        codes, unknown = language_codes(value)
+        record.languages.extend(c for c in codes if c not in record.languages)
+        for name in unknown:
+            record.custom.append(CustomField("LA", name, "language"))
+            warnings.append(f"langue inconnue « {name} » gardée telle quelle (unknown language)")
+    call_number = f.first("CN")
+    if call_number:
+        record.items.append(Item(call_number=call_number))
+
+    # the record's id in its base: ID (reference manager), AN (database accession number)
+    record.source_id = clean_space(f.first("ID") or f.first("AN")) or stable_id(chunk.text)
+    record.custom.extend(f.leftovers(_Fields.LABELS))
+    return record
+
+
+def _add_agent(record: Record, name: str, role: str, responsibility: str) -> None:
+    agent = person_or_body(name, role, responsibility)
+    if agent is not None:
+        record.agents.append(agent)
+
+
+# -- Web of Science --------------------------------------------------------------------------
+
+_WOK_TYPES = {"J": "article", "B": "book", "S": "article", "C": "proceedings", "P": "other"}
+_WOK_DT_TYPES = {
+    "book chapter": "chapter",
+    "book": "book",
+    "proceedings paper": "proceedings",
+    "meeting abstract": "proceedings",
+    "patent": "other",
+    "thesis": "thesis",
+    "dissertation": "thesis",
+}
+# tags kept in the raw record only: cited references, citation counts, delivery numbers…
+_WOK_SKIPPED = {"CR", "NR", "TC", "Z9", "U1", "U2", "GA", "DA", "J9", "JI", "PA", "FN", "VR"}
+
+
+def _map_wok(pt: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
+    f = _Fields(pairs)
+    document_type = f.first("DT")
+    doc_type = _WOK_DT_TYPES.get(fold(document_type.split(";")[0]), "") or _WOK_TYPES.get(
+        pt.strip().upper(), "other"
+    )
+    record = Record(doc_type=doc_type)
+    title = f.first("TI")
+    if not title:
+        raise _reject(chunk, "notice sans titre (record has no title: no TI)")
+    record.title = clean_space(title)
+    analytic = doc_type in {"article", "chapter"} or (doc_type == "proceedings" and f.has("SO"))
+    record.bib_level = "a" if analytic else "m"
+    full_names = f.all("AF")
+    short_names = f.all("AU")
+    for index, name in enumerate(full_names or short_names):
+        _add_agent(record, name, "070", "main" if index == 0 else "other")
+    for name in f.all("CA", "GP"):
+        record.agents.append(Agent(name=clean_space(name), kind="corporate", role="070",
+                                   responsibility="other"))  # fmt: skip
+    for name in f.all("BE"):
+        _add_agent(record, name, "340", "secondary")
+    year = f.first("PY")
+    record.year = year_of(year)
+    published = clean_space(f"{f.first('PD')} {year}")
+    publisher, place = f.first("PU"), f.first("PI")
+    if publisher or place or published:
+        record.publication.append(
+            Publication(place=clean_space(place).title(), publisher=publisher, date=published)
+        )
+    numbers = [Identifier("issn", v) for v in f.all("SN", "EI")]
+    numbers += [i for v in f.all("BN") for i in identifiers(v)]
+    start, end = f.first("BP"), f.first("EP")
+    pages = f"{start}-{end}" if start and end else start or f.first("AR")
+    if analytic:
+        record.host = Host(
+            title=clean_space(f.first("SO")),
+            volume=f.first("VL"),
+            number=f.first("IS"),
+            pages=pages,
+            date=published,
+        )
+        for ident in numbers:
+            if ident.scheme == "issn" and not record.host.issn:
+                record.host.issn = ident.value
+            elif ident.scheme == "isbn" and not record.host.isbn:
+                record.host.isbn = ident.value
+            else:
+                record.identifiers.append(ident)
+    else:
+        record.identifiers.extend(numbers)
+        page_count = f.first("PG")
+        record.extent = f"{page_count} p." if page_count.isdigit() else page_count
+    for tag in ("SE", "BS"):
+        series = f.first(tag)
+        if series:
+            record.series.append(Series(title=clean_space(series)))
+    doi = clean_doi(f.first("DI"))
+    if doi:
+        record.identifiers.append(Identifier("doi", doi))
+    pmid = f.first("PM")
+    if pmid:
+        record.identifiers.append(Identifier("pmid", pmid))
+    record.abstract = clean_space(f.first("AB"))
+    for value in f.all("DE", "ID"):
+        for keyword in value.split(";"):
+            keyword = clean_space(keyword)
+            if keyword and keyword.casefold() not in {k.casefold() for k in record.keywords}:
+                record.keywords.append(keyword)
+    for value in f.all("LA"):
+        codes, unknown = language_codes(value)
+        record.languages.extend(c for c in codes if c not in record.languages)
+        record.custom.extend(CustomField("LA", name, "language") for name in unknown)
+    record.source_id = f.first("UT") or stable_id(chunk.text)
+    f.all(*_WOK_SKIPPED)
+    record.custom.extend(f.leftovers(WOK_TAG_KEY_MAPPING))
+    record.original.warnings.append(
+        "notice Web of Science (format balisé WoS, pas RIS) (Web of Science tagged record)"
+    )
+    return record

@@ -1,0 +1,334 @@
+"""Helpers shared by the readers of text formats (RIS, BibTeX, CSV).
+
+Only what at least two of those readers need lives here: decoding a text file whose charset
+nobody declared, ISO 639-2/B language codes from whatever a reference manager or a spreadsheet
+wrote, telling an ISBN from an ISSN by its shape, DOIs, years, "Surname, Forename" names, and the
+stable id of a record that carries none (so that importing the same file again updates the same
+records instead of duplicating them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from catalogue.record import Agent, Identifier, nfc
+
+# -- charset ---------------------------------------------------------------------------------
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig", "utf-8"),
+    (b"\xff\xfe", "utf-16-le", "utf-16"),
+    (b"\xfe\xff", "utf-16-be", "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """A text file decoded, with the charset actually used (for `Original.charset`)."""
+
+    text: str
+    charset: str  # "utf-8", "utf-16", "cp1252", "latin-1" or the forced encoding
+    bom: bool = False
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> DecodedText:
+    """Decode a text file whose charset is not declared.
+
+    Exports from reference managers are UTF-8, often with a BOM (EndNote, Zotero on Windows);
+    Excel writes "CSV (séparateur : point-virgule)" in cp1252 and "CSV UTF-8" with a BOM; "Texte
+    Unicode" is UTF-16 with a BOM. So: a BOM decides; else strict UTF-8; else cp1252 (the Windows
+    superset of Latin-1, whose € and œ French spreadsheets use); else Latin-1, which never fails.
+    `encoding` forces a codec (e.g. "gbk"); undecodable bytes then become U+FFFD, never an error.
+    The text comes back in NFC, newlines as in the file.
+    """
+    if encoding:
+        try:
+            return DecodedText(nfc(data.decode(encoding, errors="replace")), encoding.lower())
+        except LookupError:
+            pass  # an unknown codec name: sniff as usual
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return DecodedText(
+                nfc(data.decode(codec, errors="replace").lstrip("\ufeff")), name, True
+            )
+    try:
+        return DecodedText(nfc(data.decode("utf-8")), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return DecodedText(nfc(data.decode("cp1252")), "cp1252")
+    except UnicodeDecodeError:
+        return DecodedText(nfc(data.decode("latin-1")), "latin-1")
+
+
+def unix_newlines(text: str) -> str:
+    """CRLF (Windows) and lone CR (old Mac exports) become LF, so that line logic is one."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_space(text: str) -> str:
+    """Collapse runs of white space (tabs, NBSP, line breaks) into one space and strip."""
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, punctuation as single spaces: for matching names and labels."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", bare).split())
+
+
+def fingerprint(text: str) -> str:
+    """The SHA-1 of a record's text, normalised: line endings, trailing spaces and the Unicode
+    normal form do not count, so that the same record exported again (or re-saved by Excel on
+    another machine) has the same fingerprint."""
+    lines = (line.rstrip() for line in unix_newlines(nfc(text)).strip().split("\n"))
+    return hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def stable_id(text: str) -> str:
+    """A source id for a record that has none, from its text (see `fingerprint`)."""
+    return f"sha1:{fingerprint(text)[:20]}"
+
+
+# -- years and dates -------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+
+
+def year_of(text: str | None) -> int | None:
+    """The first plausible year (1000–2099) of a date as written ("c1998", "2014//", "mars 2019")."""
+    if not text:
+        return None
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+def iso_date(
+    year: str | int | None, month: str | int | None = None, day: str | int | None = None
+) -> str:
+    """An ISO date ("YYYY", "YYYY-MM" or "YYYY-MM-DD") from parts, as far as they are valid;
+    "" without a valid year."""
+    try:
+        y = int(str(year).strip())
+    except (TypeError, ValueError):
+        return ""
+    if not 1000 <= y <= 2099:
+        return ""
+    try:
+        m = int(str(month).strip())
+    except (TypeError, ValueError):
+        return f"{y:04d}"
+    if not 1 <= m <= 12:
+        return f"{y:04d}"
+    try:
+        d = int(str(day).strip())
+    except (TypeError, ValueError):
+        return f"{y:04d}-{m:02d}"
+    if not 1 <= d <= 31:
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+# -- languages -------------------------------------------------------------------------------
+
+# ISO 639-2/B codes of the languages a French documentation centre meets, with their ISO 639-1
+# code, 639-2/T code when different, and names (English, French, BibLaTeX/babel), all folded.
+_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "fre": ("fr", "fra", "french", "francais", "frenchb", "francaise", "acadian", "canadien"),
+    "eng": ("en", "english", "anglais", "american", "british", "ukenglish", "usenglish",
+            "australian", "newzealand", "canadian", "en us", "en gb", "en ca", "en au"),
+    "ger": ("de", "deu", "german", "allemand", "deutsch", "ngerman", "austrian", "naustrian",
+            "swissgerman", "nswissgerman"),
+    "spa": ("es", "spanish", "espagnol", "espanol", "castellano", "castilian"),
+    "ita": ("it", "italian", "italien", "italiano"),
+    "por": ("pt", "portuguese", "portugais", "portugues", "brazil", "brazilian", "portuges"),
+    "dut": ("nl", "nld", "dutch", "neerlandais", "nederlands", "flemish", "flamand"),
+    "lat": ("la", "latin"),
+    "gre": ("el", "ell", "greek", "grec", "modern greek", "polutonikogreek"),
+    "grc": ("ancient greek", "grec ancien"),
+    "rus": ("ru", "russian", "russe"),
+    "pol": ("pl", "polish", "polonais"),
+    "cze": ("cs", "ces", "czech", "tcheque"),
+    "slo": ("sk", "slk", "slovak", "slovaque"),
+    "hun": ("hu", "hungarian", "hongrois", "magyar"),
+    "rum": ("ro", "ron", "romanian", "roumain"),
+    "bul": ("bg", "bulgarian", "bulgare"),
+    "hrv": ("hr", "croatian", "croate"),
+    "srp": ("sr", "serbian", "serbe"),
+    "slv": ("sl", "slovenian", "slovene"),
+    "ukr": ("uk", "ukrainian", "ukrainien"),
+    "swe": ("sv", "swedish", "suedois"),
+    "nor": ("no", "norwegian", "norvegien", "norsk"),
+    "nob": ("nb", "bokmal"),
+    "nno": ("nn", "nynorsk"),
+    "dan": ("da", "danish", "danois"),
+    "fin": ("fi", "finnish", "finnois"),
+    "ice": ("is", "isl", "icelandic", "islandais"),
+    "est": ("et", "estonian", "estonien"),
+    "lav": ("lv", "latvian", "letton"),
+    "lit": ("lt", "lithuanian", "lituanien"),
+    "tur": ("tr", "turkish", "turc"),
+    "ara": ("ar", "arabic", "arabe"),
+    "heb": ("he", "hebrew", "hebreu"),
+    "per": ("fa", "fas", "persian", "farsi", "persan"),
+    "chi": ("zh", "zho", "chinese", "chinois", "mandarin"),
+    "jpn": ("ja", "japanese", "japonais"),
+    "kor": ("ko", "korean", "coreen"),
+    "vie": ("vi", "vietnamese", "vietnamien"),
+    "hin": ("hi", "hindi"),
+    "cat": ("ca", "catalan"),
+    "baq": ("eu", "eus", "basque"),
+    "glg": ("gl", "galician", "galicien"),
+    "bre": ("br", "breton"),
+    "oci": ("oc", "occitan"),
+    "cos": ("co", "corsican", "corse"),
+    "wel": ("cy", "cym", "welsh", "gallois"),
+    "gle": ("ga", "irish", "irlandais"),
+    "gla": ("gd", "scottish gaelic", "gaelique"),
+    "alb": ("sq", "sqi", "albanian", "albanais"),
+    "arm": ("hy", "hye", "armenian", "armenien"),
+    "geo": ("ka", "kat", "georgian", "georgien"),
+    "mac": ("mk", "mkd", "macedonian", "macedonien"),
+    "may": ("ms", "msa", "malay", "malais"),
+    "ind": ("id", "indonesian", "indonesien"),
+    "epo": ("eo", "esperanto"),
+    "ber": ("berber", "berbere"),
+    "kab": ("kabyle",),
+    "wol": ("wo", "wolof"),
+    "swa": ("sw", "swahili"),
+    "mul": ("multiple", "multilingual", "multilingue", "plusieurs langues"),
+    "und": ("undetermined", "indetermine", "unknown", "inconnue"),
+}  # fmt: skip
+_LANGUAGE_INDEX: dict[str, str] = {}
+for _code, _names in _LANGUAGES.items():
+    _LANGUAGE_INDEX[_code] = _code
+    for _name in _names:
+        _LANGUAGE_INDEX.setdefault(_name, _code)
+
+
+def language_code(value: str) -> str | None:
+    """The ISO 639-2/B code of a language as written ("French", "fr", "fra", "fr-FR", "français",
+    "ngerman"…), or None when unknown: the caller keeps the text rather than guess."""
+    key = fold(value)
+    if not key:
+        return None
+    if key in _LANGUAGE_INDEX:
+        return _LANGUAGE_INDEX[key]
+    primary = key.split(" ", 1)[0]  # "fr fr", "en us": the language subtag
+    if len(primary) in (2, 3) and primary in _LANGUAGE_INDEX:
+        return _LANGUAGE_INDEX[primary]
+    return None
+
+
+def language_codes(value: str) -> tuple[list[str], list[str]]:
+    """Codes of a cell or field naming one or more languages ("fre ; eng", "English, French"),
+    and the parts that matched none (kept visible by the caller)."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    whole = language_code(value)
+    if whole:
+        return [whole], []
+    for part in (p for p in re.split(r"[;,/|]+", value) if p.strip()):
+        code = language_code(part)
+        if code is None:
+            unknown.append(part.strip())
+        elif code not in codes:
+            codes.append(code)
+    return codes, unknown
+
+
+# -- identifiers -----------------------------------------------------------------------------
+
+_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+_ISBN = re.compile(r"^(?:\d{9}[\dXx]|\d{13})$")
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_QUALIFIER = re.compile(r"\(([^)]*)\)")
+
+
+def identifier(value: str, default_scheme: str = "other") -> Identifier | None:
+    """An Identifier told apart by its shape: 8 characters "0000-000X" is an ISSN, 10 or 13 digits
+    (hyphens and spaces aside) an ISBN; a DOI is a DOI; anything else keeps `default_scheme`.
+
+    A qualifier in brackets ("2325-9671 (electronic)", "978-2-07-036822-8 (br.)") is kept apart.
+    """
+    qualifier = "; ".join(q.strip() for q in _QUALIFIER.findall(value) if q.strip())
+    bare = _QUALIFIER.sub(" ", value).strip().strip(".,;:")
+    if not bare:
+        return None
+    compact = re.sub(r"[\s\-‐‑–]", "", bare)
+    if compact.upper().startswith(("ISSN", "ISBN")):
+        compact = compact[4:].lstrip(":")
+        bare = re.sub(r"(?i)^\s*is[sb]n\s*:?\s*", "", bare)
+    if _ISSN.match(compact) and len(compact) == 8:
+        return Identifier("issn", f"{compact[:4]}-{compact[4:].upper()}", qualifier)
+    if _ISBN.match(compact):
+        # hyphens carry the ISBN's structure: keep them as written, only the spaces go
+        return Identifier("isbn", re.sub(r"\s+", "-", bare).upper(), qualifier)
+    doi = clean_doi(bare)
+    if doi:
+        return Identifier("doi", doi, qualifier)
+    return Identifier(default_scheme, bare, qualifier)
+
+
+def identifiers(value: str, default_scheme: str = "other") -> list[Identifier]:
+    """Every identifier of a field or cell that may hold several ("ISBN1; ISBN2", "X Y", lines)."""
+    found: list[Identifier] = []
+    # split on ; , newlines, and on spaces only between two complete numbers
+    for part in re.split(r"[;,\n]+|\s+(?=(?:ISBN|ISSN|97[89]|\d{4}-\d{3}[\dXx]\b))", value):
+        ident = identifier(part, default_scheme) if part.strip() else None
+        if ident and all((i.scheme, i.value) != (ident.scheme, ident.value) for i in found):
+            found.append(ident)
+    return found
+
+
+def clean_doi(value: str) -> str:
+    """The DOI ("10.xxxx/yyy") in "doi:10…", "https://doi.org/10…", "http://dx.doi.org/10…";
+    "" if there is none."""
+    match = _DOI.search(value.strip())
+    return match.group(0).rstrip(".,;") if match else ""
+
+
+# -- names -----------------------------------------------------------------------------------
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+_CORPORATE_WORDS = re.compile(
+    r"\b(?:association|agence|agency|assembl[ée]e|bureau|caisse|centre|center|comit[ée]|committee|"
+    r"commission|conseil|council|department|d[ée]partement|direction|f[ée]d[ée]ration|"
+    r"foundation|fondation|group|groupe|inc|institut|institute|laboratoire|laboratory|ltd|"
+    r"minist[èe]re|ministry|observatoire|office|organisation|organization|r[ée]seau|service|"
+    r"soci[ée]t[ée]|society|syndicat|union|universit[ée]|university|ville de|world|gmbh|sarl|sa)\b",
+    re.IGNORECASE,
+)
+
+
+def person_or_body(text: str, role: str = "", responsibility: str = "main") -> Agent | None:
+    """An Agent from a name written "Surname, Forename" (the RIS and spreadsheet convention).
+
+    "Shannon,Claude E." and "Dupont, Jean, Jr." are persons; "Fanning E." (PubMed style,
+    initials last) is a person too; a name without comma that reads like an institution
+    ("Ministère de la Ville", "World Health Organization") is a corporate body; any other name
+    without comma is kept whole as the surname rather than split on a guess.
+    """
+    name = clean_space(text).strip(" ;,")
+    if not name:
+        return None
+    if "," in name:
+        surname, _, forename = name.partition(",")
+        return Agent(
+            name=surname.strip(),
+            forename=clean_space(forename.replace(",", ", ")).strip(" ,"),
+            role=role,
+            responsibility=responsibility,
+        )
+    words = name.split(" ")
+    if _CORPORATE_WORDS.search(name):
+        return Agent(name=name, kind="corporate", role=role, responsibility=responsibility)
+    if len(words) >= 2 and all(_INITIALS.match(w) for w in words[1:]):
+        return Agent(
+            name=words[0], forename=" ".join(words[1:]), role=role, responsibility=responsibility
+        )
+    return Agent(name=name, role=role, responsibility=responsibility)
