@@ -7,20 +7,11 @@ points the later one at its match (`duplicate_of`).
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from catalogue.record import Record
+from catalogue.text import fold
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _ISBN_CHARS = re.compile(r"[^0-9Xx]")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents and ligatures folded, punctuation to single spaces."""
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return _NOT_ALNUM.sub(" ", text).strip()
 
 
 def normalise_isbn(value: str) -> str:

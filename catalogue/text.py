@@ -74,9 +74,12 @@ def clean_space(text: str) -> str:
     return " ".join(text.split())
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
 def fold(text: str) -> str:
-    """Lower case without accents, punctuation as single spaces: for matching names and labels."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case without accents or ligatures, punctuation as single spaces: for matching."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", bare).split())
 
