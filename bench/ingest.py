@@ -31,7 +31,7 @@ SAMPLES = {
         CORPUS / "unimarc" / "medialab_periouni.mrc",
         CORPUS / "unimarc" / "medialab_cotes8.mrc",
     ],
-    "marc21": [CORPUS / "marc21" / "uva_001_2000.mrc"],
+    "marc21": [CORPUS / "marc21" / "solrmarc_uva_001-200.mrc"],
 }
 
 

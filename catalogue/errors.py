@@ -32,6 +32,9 @@ class RecordError(CatalogueError):
         self.offset = offset
         self.chunk = chunk
 
+    def __reduce__(self):  # keep position, offset and chunk across processes (parallel import)
+        return (_record_error, (self.reason, self.position, self.offset, self.chunk))
+
     def __str__(self) -> str:
         where = []
         if self.position is not None:
@@ -39,6 +42,12 @@ class RecordError(CatalogueError):
         if self.offset is not None:
             where.append(f"offset {self.offset}")
         return f"{', '.join(where)}: {self.reason}" if where else self.reason
+
+
+def _record_error(
+    reason: str, position: int | None, offset: int | None, chunk: bytes | str
+) -> RecordError:
+    return RecordError(reason, position=position, offset=offset, chunk=chunk)
 
 
 class UnsafeXMLError(FormatError):

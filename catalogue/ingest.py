@@ -9,17 +9,25 @@ an import leaves whole batches only, and running it again finishes the job witho
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from catalogue import formats
+from catalogue import formats, iso2709
 from catalogue.errors import CatalogueError, FormatError, RecordError
 from catalogue.record import Record
-from catalogue.store import Store
+from catalogue.store import Prepared, Store, prepare
 
 BATCH = 500
+# ISO 2709 files this big are cut on record terminators and read by worker processes, which
+# parse, map and serialise while this process only writes SQL.
+PARALLEL_MIN_BYTES = 4 << 20
+SLICE_BYTES = 1 << 20
+SPLITTABLE = {"unimarc", "marc21"}
 SKIPPED_NAMES = {"SOURCES.md", "README.md", "themes.toml"}
 
 
@@ -106,6 +114,50 @@ class RejectFile:
             self._handle.close()
 
 
+def _slices(data: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of about SLICE_BYTES, each ending on a record terminator."""
+    out = []
+    start = 0
+    while start < len(data):
+        stop = data.find(iso2709.RECORD_TERMINATOR, start + SLICE_BYTES)
+        stop = len(data) if stop == -1 else stop + 1
+        out.append((start, stop))
+        start = stop
+    return out
+
+
+def _prepare_slice(job: tuple[str, bytes, str]) -> list[Prepared | RecordError]:
+    fmt, data, source = job
+    out: list[Prepared | RecordError] = []
+    for item in formats.get(fmt).read(data, source=source):
+        if isinstance(item, RecordError):
+            out.append(item)
+        else:
+            item.source = source
+            out.append(prepare(item))
+    return out
+
+
+def _read(fmt: str, data: bytes, source: str) -> Iterator[Record | Prepared | RecordError]:
+    """The file's records in order; big ISO 2709 files are read by a pool of processes."""
+    workers = min(os.cpu_count() or 1, 4)
+    if fmt not in SPLITTABLE or len(data) < PARALLEL_MIN_BYTES or workers < 2:
+        yield from formats.get(fmt).read(data, source=source)
+        return
+    slices = _slices(data)
+    jobs = ((fmt, data[a:b], source) for a, b in slices)
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(workers) as pool:
+        before = 0
+        for (start, _stop), items in zip(slices, pool.imap(_prepare_slice, jobs), strict=True):
+            for item in items:
+                if isinstance(item, RecordError):
+                    item.position = (item.position or 0) + before
+                    item.offset = (item.offset or 0) + start
+                yield item
+            before += len(items)
+
+
 def import_file(
     store: Store,
     path: Path,
@@ -131,10 +183,24 @@ def import_file(
     report.format = name
     report.source = source or path.name
     import_id = store.start_import(str(path), report.source, name, actor)
-    batch: list[Record] = []
+    batch: list[Record | Prepared] = []
 
     def flush() -> None:
-        for outcome in store.save_many(batch, actor=f"{actor}:{import_id}"):
+        who = f"{actor}:{import_id}"
+        try:
+            outcomes = store.save_many(batch, actor=who)
+        except (sqlite3.Error, CatalogueError, TypeError, ValueError):
+            # one record the store refuses must not cost its batch: save them one by one
+            outcomes = []
+            for position, item in enumerate(batch, report.read - len(batch) + 1):
+                try:
+                    outcomes.append(store.save(item, actor=who))
+                except (sqlite3.Error, CatalogueError, TypeError, ValueError) as exc:
+                    report.rejected += 1
+                    raw = item.raw if isinstance(item, Prepared) else item.original.raw
+                    reason = f"enregistrement refusé (store refused the record): {exc}"
+                    rejects.write(path, RecordError(reason, position=position, chunk=raw or b""))
+        for outcome in outcomes:
             if outcome.action == "new":
                 report.new += 1
                 if outcome.duplicate_of is not None:
@@ -148,7 +214,7 @@ def import_file(
         batch.clear()
 
     try:
-        for item in reader.read(data, source=report.source):
+        for item in _read(reader.name, data, report.source):
             if isinstance(item, RecordError):
                 report.read += 1
                 report.rejected += 1

@@ -63,8 +63,45 @@ class Change:
     action: str
 
 
-def _raw_bytes(raw: bytes | str) -> bytes:
-    return raw.encode("utf-8") if isinstance(raw, str) else raw
+@dataclass
+class Prepared:
+    """A record made ready for SQL: its JSON, fingerprint and match keys.
+
+    `prepare` needs no database, so that import workers can run it in parallel while the one
+    writer process does nothing but SQL.
+    """
+
+    record_id: int | None
+    source: str
+    source_id: str
+    doc_type: str
+    title: str
+    text: str
+    fingerprint: str
+    raw: bytes | None
+    raw_format: str
+    keys: list[str]
+
+
+def prepare(record: Record) -> Prepared:
+    data = record.to_dict()
+    data.pop("id", None)
+    text = _dumps(data)
+    raw = record.original.raw
+    fingerprint = _fingerprint(text)
+    return Prepared(
+        record_id=record.id,
+        source=record.source,
+        # a record without an id in its source is known by its content
+        source_id=record.source_id or f"local:{fingerprint}",
+        doc_type=record.doc_type,
+        title=record.title,
+        text=text,
+        fingerprint=fingerprint,
+        raw=(raw.encode("utf-8") if isinstance(raw, str) else raw) or None,
+        raw_format="text" if isinstance(raw, str) else "bytes",
+        keys=match_keys(record),
+    )
 
 
 class Store:
@@ -229,15 +266,13 @@ class Store:
             (record_id, _now(), actor, action, _dumps(changes), before),
         )
 
-    def _set_keys(self, record_id: int, record: Record, new: bool = False) -> list[str]:
-        keys = match_keys(record)
+    def _set_keys(self, record_id: int, keys: list[str], new: bool = False) -> None:
         if not new:
             self.db.execute("DELETE FROM match_keys WHERE record_id = ?", (record_id,))
         self.db.executemany(
             "INSERT OR IGNORE INTO match_keys (key, record_id) VALUES (?, ?)",
             [(k, record_id) for k in keys],
         )
-        return keys
 
     def _find_duplicate(self, record_id: int, source: str, keys: list[str]) -> int | None:
         if not keys:
@@ -250,87 +285,90 @@ class Store:
         ).fetchone()
         return row[0] if row and row[0] is not None else None
 
-    def _save(self, record: Record, actor: str) -> Outcome:
+    def _save(self, record: Record | Prepared, actor: str) -> Outcome:
         """Create or update one record, inside the caller's transaction."""
-        data = record.to_dict()
-        data.pop("id", None)
-        text = _dumps(data)
-        fingerprint = _fingerprint(text)
+        p = record if isinstance(record, Prepared) else prepare(record)
         now = _now()
         existing = None
-        if record.id is not None:
+        if p.record_id is not None:
             existing = self.db.execute(
                 "SELECT id, data, fingerprint, duplicate_of FROM records WHERE id = ?",
-                (record.id,),
+                (p.record_id,),
             ).fetchone()
             if existing is None:
-                raise StoreError(f"notice {record.id} inconnue (unknown record)")
-        elif record.source_id:
+                raise StoreError(f"notice {p.record_id} inconnue (unknown record)")
+        else:
             existing = self.db.execute(
                 "SELECT id, data, fingerprint, duplicate_of FROM records"
                 " WHERE source = ? AND source_id = ?",
-                (record.source, record.source_id),
+                (p.source, p.source_id),
             ).fetchone()
-        raw = record.original.raw
-        raw_format = "text" if isinstance(raw, str) else "bytes"
         if existing is not None:
             record_id = existing["id"]
-            if existing["fingerprint"] == fingerprint:
-                return Outcome(record_id, "unchanged", existing["duplicate_of"])
-            before = json.loads(existing["data"])
-            changes = sorted(k for k in data if data.get(k) != before.get(k))
-            self.db.execute(
-                "UPDATE records SET doc_type = ?, title = ?, data = ?, raw = coalesce(?, raw),"
-                " raw_format = ?, fingerprint = ?, updated = ? WHERE id = ?",
+            if existing["fingerprint"] == p.fingerprint:
+                outcome = Outcome(record_id, "unchanged", existing["duplicate_of"])
+            else:
+                data = json.loads(p.text)
+                before = json.loads(existing["data"])
+                changes = sorted(
+                    k for k in data.keys() | before.keys() if data.get(k) != before.get(k)
+                )
+                self.db.execute(
+                    "UPDATE records SET doc_type = ?, title = ?, data = ?, raw = coalesce(?, raw),"
+                    " raw_format = ?, fingerprint = ?, updated = ? WHERE id = ?",
+                    (
+                        p.doc_type,
+                        p.title,
+                        p.text,
+                        p.raw,
+                        p.raw_format,
+                        p.fingerprint,
+                        now,
+                        record_id,
+                    ),
+                )
+                self._history(record_id, actor, "update", changes, existing["data"])
+                self._set_keys(record_id, p.keys)
+                outcome = Outcome(record_id, "updated", existing["duplicate_of"])
+        else:
+            cursor = self.db.execute(
+                "INSERT INTO records (source, source_id, doc_type, title, data, raw, raw_format,"
+                " fingerprint, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    record.doc_type,
-                    record.title,
-                    text,
-                    _raw_bytes(raw) if raw else None,
-                    raw_format,
-                    fingerprint,
+                    p.source,
+                    p.source_id,
+                    p.doc_type,
+                    p.title,
+                    p.text,
+                    p.raw,
+                    p.raw_format,
+                    p.fingerprint,
                     now,
-                    record_id,
+                    now,
                 ),
             )
-            self._history(record_id, actor, "update", changes, existing["data"])
-            self._set_keys(record_id, record)
-            record.id = record_id
-            return Outcome(record_id, "updated", existing["duplicate_of"])
-        cursor = self.db.execute(
-            "INSERT INTO records (source, source_id, doc_type, title, data, raw, raw_format,"
-            " fingerprint, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.source,
-                record.source_id or f"local:{fingerprint}",
-                record.doc_type,
-                record.title,
-                text,
-                _raw_bytes(raw) if raw else None,
-                raw_format,
-                fingerprint,
-                now,
-                now,
-            ),
-        )
-        record_id = cursor.lastrowid
-        assert record_id is not None
-        keys = self._set_keys(record_id, record, new=True)
-        duplicate = self._find_duplicate(record_id, record.source, keys)
-        if duplicate is not None:
-            self.db.execute(
-                "UPDATE records SET duplicate_of = ? WHERE id = ?", (duplicate, record_id)
-            )
-        self._history(record_id, actor, "create", [], None)
-        record.id = record_id
-        return Outcome(record_id, "new", duplicate)
+            record_id = cursor.lastrowid
+            assert record_id is not None
+            self._set_keys(record_id, p.keys, new=True)
+            duplicate = self._find_duplicate(record_id, p.source, p.keys)
+            if duplicate is not None:
+                self.db.execute(
+                    "UPDATE records SET duplicate_of = ? WHERE id = ?", (duplicate, record_id)
+                )
+            self._history(record_id, actor, "create", [], None)
+            outcome = Outcome(record_id, "new", duplicate)
+        if isinstance(record, Record):
+            record.id = outcome.record_id
+        return outcome
 
-    def save(self, record: Record, actor: str = "docbase") -> Outcome:
+    def save(self, record: Record | Prepared, actor: str = "docbase") -> Outcome:
         """Create (no id, unknown source id) or update one record, in its own transaction."""
         with self.transaction():
             return self._save(record, actor)
 
-    def save_many(self, records: Iterable[Record], actor: str = "import") -> list[Outcome]:
+    def save_many(
+        self, records: Iterable[Record | Prepared], actor: str = "import"
+    ) -> list[Outcome]:
         """Save a batch in one transaction: an import killed midway leaves whole batches only."""
         with self.transaction():
             return [self._save(r, actor) for r in records]
