@@ -27,22 +27,35 @@ def _parser() -> etree.XMLParser:
     )
 
 
+_REFUSED = (
+    "XML refusé : les déclarations DOCTYPE/ENTITY ne sont pas acceptées "
+    "(XML with a DTD or entity declarations is refused)"
+)
+
+
 def parse(data: bytes) -> etree._Element:
-    """The root element of a document; `UnsafeXMLError` for DTDs and entity declarations."""
-    head = data[:4096] if len(data) > 4096 else data
-    if _DOCTYPE.search(head) or (b"<!" in data and _DOCTYPE.search(data)):
-        raise UnsafeXMLError(
-            "XML refusé : les déclarations DOCTYPE/ENTITY ne sont pas acceptées "
-            "(XML with a DTD or entity declarations is refused)"
-        )
+    """The root element of a document; `UnsafeXMLError` for DTDs and entity declarations.
+
+    Checked twice: in the bytes before parsing (cheap, ASCII-compatible encodings), and in what
+    the parser saw (any encoding, UTF-16 and UTF-32 included), with entities never resolved.
+    """
+    if b"<!" in data and _DOCTYPE.search(data):
+        raise UnsafeXMLError(_REFUSED)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
+        if "entity" in str(exc).lower() or "doctype" in str(exc).lower():
+            raise UnsafeXMLError(_REFUSED) from None
         raise FormatError(f"XML mal formé (malformed XML): {exc}") from None
     if root is None:
         raise FormatError("XML vide (empty XML document)")
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise UnsafeXMLError(_REFUSED)
+    if any(True for _ in root.iter(etree.Entity)):
+        raise UnsafeXMLError(_REFUSED)
     return root
 
 
