@@ -103,7 +103,7 @@ def _iso2709_flavour(data: bytes) -> str:
         if count >= 20:
             break
         try:
-            tags.extend(tag for tag, _ in iso2709.parse(chunk).fields)
+            tags.extend(tag for tag, _ in iso2709.read(chunk)[0].fields)
         except RecordError:
             continue
     return marc_flavour(tags)

@@ -11,6 +11,7 @@ field terminator; `subfields()` splits it on 0x1F.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -66,26 +67,31 @@ def parse(chunk: bytes, position: int | None = None, offset: int | None = None) 
         return RecordError(reason, position=position, offset=offset, chunk=chunk)
 
     if len(chunk) < LEADER_LENGTH + 2:
-        raise fail(f"record too short ({len(chunk)} bytes)")
+        raise fail(f"notice trop courte ({len(chunk)} octets) (record too short)")
     if not chunk.endswith(RECORD_TERMINATOR):
-        raise fail("truncated record: no record terminator (0x1D)")
+        raise fail(
+            "notice tronquée : pas de fin de notice (truncated record: no record terminator 0x1D)"
+        )
     try:
         leader = chunk[:LEADER_LENGTH].decode("ascii")
     except UnicodeDecodeError:
-        raise fail("leader is not ASCII") from None
+        raise fail("label de notice non ASCII (leader is not ASCII)") from None
     base_text = leader[12:17]
     dir_end = chunk.find(FIELD_TERMINATOR, LEADER_LENGTH)
     if dir_end == -1:
-        raise fail("no directory terminator")
+        raise fail("répertoire sans fin de répertoire (no directory terminator)")
     if base_text.isdigit() and int(base_text) not in (0, dir_end + 1):
         # trust the terminator: the base address is often wrong in hand-made files
         pass
     base = dir_end + 1
     directory = chunk[LEADER_LENGTH:dir_end]
     if len(directory) % 12 != 0:
-        raise fail(f"directory length {len(directory)} is not a multiple of 12")
+        raise fail(
+            f"répertoire invalide : longueur {len(directory)} non multiple de 12 "
+            "(directory length is not a multiple of 12)"
+        )
     if not directory:
-        raise fail("record has no fields")
+        raise fail("notice sans aucun champ (record has no fields)")
     fields: list[tuple[str, bytes]] = []
     body_end = len(chunk) - 1
     for i in range(0, len(directory), 12):
@@ -95,12 +101,20 @@ def parse(chunk: bytes, position: int | None = None, offset: int | None = None) 
             length = int(entry[3:7])
             start = int(entry[7:12])
         except (UnicodeDecodeError, ValueError):
-            raise fail(f"directory entry {i // 12 + 1} is invalid: {entry!r}") from None
+            raise fail(
+                f"entrée {i // 12 + 1} du répertoire invalide : {entry!r} (invalid directory entry)"
+            ) from None
         if not tag.isalnum():
-            raise fail(f"directory entry {i // 12 + 1} has an invalid tag {tag!r}")
+            raise fail(
+                f"étiquette invalide {tag!r} dans l'entrée {i // 12 + 1} du répertoire "
+                "(invalid tag in the directory)"
+            )
         begin = base + start
         if begin > body_end:
-            raise fail(f"field {tag} starts beyond the end of the record")
+            raise fail(
+                f"le champ {tag} commence au-delà de la fin de la notice "
+                "(field starts beyond the end of the record)"
+            )
         stop = chunk.find(FIELD_TERMINATOR, begin, body_end + 1)
         if stop == -1:
             stop = min(begin + length, body_end)
@@ -119,10 +133,14 @@ def decode_fields(raw: RawRecord, decode: Callable[[bytes], str]) -> list[list[A
         if is_control_tag(tag):
             out.append([tag, decode(data)])
             continue
-        ind = data[:2].decode("latin-1") if len(data) >= 2 else "  "
-        ind = ind.replace(SUBFIELD_DELIMITER.decode(), " ").ljust(2)
+        first = data.find(SUBFIELD_DELIMITER)
+        if first == -1:
+            first = len(data)
+        # indicators are what stands before the first subfield: usually 2 bytes, 0 or 1 in
+        # damaged records (which must not cost the first subfield)
+        ind = data[: min(first, 2)].decode("latin-1").ljust(2)
+        body = data[first:]
         subfields = []
-        body = data[2:] if not data.startswith(SUBFIELD_DELIMITER) else data
         for part in body.split(SUBFIELD_DELIMITER)[1:]:
             if not part:
                 continue
@@ -167,3 +185,110 @@ def write_raw(leader: str, fields: list[tuple[str, bytes]]) -> bytes:
     base = LEADER_LENGTH + len(directory)
     lead = f"{base + len(body) + 1:05d}{leader[5:12]}{base:05d}{leader[17:24]}"
     return lead.encode("ascii") + bytes(directory) + bytes(body) + RECORD_TERMINATOR
+
+
+_DIRECTORY_ENTRY = re.compile(rb"([0-9A-Za-z]{3})(\d{4})(\d{5})")
+
+
+def _repair(chunk: bytes) -> tuple[RawRecord, list[str]] | None:
+    """Re-read a record whose directory is wrong, from its field terminators.
+
+    Only when unambiguous: the directory must yield exactly as many entries as the body has
+    fields; the tags come from the directory (in the order of their start positions), the data
+    from the terminators. A field whose tag is unreadable is left out and named in a warning.
+    """
+    if len(chunk) < LEADER_LENGTH + 2 or not chunk.endswith(RECORD_TERMINATOR):
+        return None
+    try:
+        leader = chunk[:LEADER_LENGTH].decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    dir_end = chunk.find(FIELD_TERMINATOR, LEADER_LENGTH)
+    if dir_end == -1:
+        return None
+    directory = chunk[LEADER_LENGTH:dir_end]
+    pieces = chunk[dir_end + 1 : -1].split(FIELD_TERMINATOR)
+    if pieces and pieces[-1] == b"":
+        pieces.pop()
+    if not pieces:
+        return None
+    entries: list[tuple[bytes, bytes]]
+    if len(directory) == 12 * len(pieces):
+        entries = [
+            (directory[i : i + 3], directory[i + 7 : i + 12]) for i in range(0, len(directory), 12)
+        ]
+    else:
+        found = _DIRECTORY_ENTRY.findall(directory)
+        entries = [(tag, start) for tag, _length, start in found]
+    if len(entries) != len(pieces):
+        return None
+    if all(start.isdigit() for _, start in entries):
+        entries.sort(key=lambda e: int(e[1]))
+    warnings = []
+    fields: list[tuple[str, bytes]] = []
+    for (tag_bytes, _), data in zip(entries, pieces, strict=True):
+        tag = tag_bytes.decode("latin-1")
+        if not tag.isalnum() or not tag.isascii():
+            warnings.append(
+                f"champ à l'étiquette invalide {tag!r} ignoré : {data[:60]!r} "
+                f"(field with invalid tag {tag!r} left out)"
+            )
+            continue
+        fields.append((tag, data))
+    if not fields:
+        return None
+    return RawRecord(leader=leader, fields=fields, chunk=chunk), warnings
+
+
+def read(
+    chunk: bytes, position: int | None = None, offset: int | None = None
+) -> tuple[RawRecord, list[str]]:
+    """Parse one record's bytes, repairing what can be repaired; `RecordError` otherwise.
+
+    The permissive reading every flavour uses: a directory that disagrees with the field
+    terminators is re-read from them when that is unambiguous, and each repair is a warning.
+    """
+    warnings: list[str] = []
+    try:
+        raw = parse(chunk, position, offset)
+    except RecordError as exc:
+        repaired = _repair(chunk)
+        if repaired is None:
+            raise
+        raw, warnings = repaired
+        warnings.insert(
+            0,
+            f"structure réparée d'après les fins de champ : {exc.reason} "
+            "(structure repaired from the field terminators)",
+        )
+        return raw, warnings
+    dir_end = chunk.find(FIELD_TERMINATOR, LEADER_LENGTH)
+    body_length = len(chunk) - dir_end - 2
+    if sum(len(data) + 1 for _, data in raw.fields) != body_length:
+        # the directory's lengths/starts disagree with the terminators: fields would be cut
+        repaired = _repair(chunk)
+        if repaired is not None:
+            raw, warnings = repaired
+            warnings.insert(
+                0,
+                "répertoire incohérent, champs relus d'après les fins de champ "
+                "(directory inconsistent with the field terminators; fields re-read from them)",
+            )
+        else:
+            warnings.append(
+                "répertoire incohérent avec les fins de champ "
+                "(directory inconsistent with the field terminators)"
+            )
+    base = chunk[12:17]
+    if not base.isdigit() or int(base) != dir_end + 1:
+        warnings.append(
+            f"adresse de base erronée {base.decode('latin-1')!r} au lieu de {dir_end + 1:05d}, "
+            "corrigée (wrong base address, corrected)"
+        )
+    length = chunk[:5]
+    if not length.isdigit() or int(length) != len(chunk):
+        warnings.append(
+            f"longueur de notice déclarée {length.decode('latin-1')!r}, réelle {len(chunk)} "
+            "(record length in the leader is wrong)"
+        )
+    return raw, warnings
