@@ -138,10 +138,6 @@ def test_sudoc_unimarc_records():
     assert longevite.original.raw.startswith("<record")
 
 
-@pytest.mark.xfail(
-    reason="unimarc.to_record types an electronic (leader/06 'l') Master's thesis as 'web'; "
-    "reported to the unimarc.py owner: 328 should make it a thesis whatever the carrier"
-)
 def test_sudoc_electronic_thesis_is_a_thesis():
     (longevite,) = records("abes_sudoc_252383524.xml")
     assert longevite.doc_type == "thesis"
