@@ -805,7 +805,8 @@ def to_record(leader: str, marc: list[list[Any]], source: str = "") -> Record:
                 scan.proceedings = scan.proceedings or coded[8] == "1"
             elif tag == "100":
                 coded = _first(subs, "a")
-                if coded[9:13].isdigit() and coded[9:13] != "9999":
+                # "0001", "9999" and the like say "unknown", not a year
+                if _YEAR.fullmatch(coded[9:13]):
                     scan.year100 = int(coded[9:13])
         elif head == "2":
             if tag == "200":

@@ -1110,3 +1110,11 @@ def test_real_text_is_not_taken_for_double_encoding() -> None:
     (record,) = list(unimarc.read(iso2709.write("00000nam0 2200000   450 ", fields)))
     assert record.title == "CAFÉ\u00a0» et « °C"
     assert record.items[0].call_number == "8°12"
+
+
+def test_placeholder_dates_of_field_100_are_no_year():
+    """Periouni's serials say "0001" in 100 $a/9-12 when the start date is unknown."""
+    data = (UNIMARC_DIR / "medialab_periouni.mrc").read_bytes()
+    years = [r.year for r in unimarc.read(data) if not isinstance(r, RecordError)]
+    assert all(y is None or 1400 <= y <= 2100 for y in years)
+    assert sum(y is None for y in years) >= 8
