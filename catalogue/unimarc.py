@@ -14,8 +14,8 @@ Mapping decisions worth knowing (the module's tests pin them):
 - 610 free keywords: each $a is split on ";" when it has one, else on ","; never on spaces (a
   space-separated string from an old PMB install is kept whole: splitting "Marché du travail"
   would be worse than not splitting);
-- 995 $k call numbers that were UTF-8 encoded twice ("8Â°…", seen in real Sciences Po files) are
-  repaired, in the fields too, with a warning; the raw bytes keep the original.
+- text UTF-8 encoded twice ("8Â°…" in real Sciences Po 995 $k call numbers) is repaired in the
+  model, with a warning; the original fields keep it as it came, so that it goes out unchanged.
 """
 
 from __future__ import annotations
@@ -82,7 +82,6 @@ codecs.register_error("docbase-latin1", _read_bad_utf8_as_latin1)
 
 # UTF-8 encoded twice through Latin-1: "°" (C2 B0) became "Â°" (C3 82 C2 B0), "é" "Ã©". Only
 # Â or Ã before a Latin-1 symbol or control: "CAFÉ" + no-break space (C3 89 C2 A0) is real text.
-_DOUBLE_UTF8 = re.compile(rb"\xc3[\x82\x83]\xc2[\x80-\xbf]")
 _DOUBLE_UTF8_TEXT = re.compile("[\u00c2\u00c3][\u0080-\u00bf]")
 
 
@@ -152,7 +151,7 @@ def detect_charset(chunk: bytes) -> str:
     return "latin-1" if latin > on_letter else "iso5426"
 
 
-def _decoder(charset: str, warnings: list[str], repair: bool) -> Callable[[bytes], str]:
+def _decoder(charset: str, warnings: list[str]) -> Callable[[bytes], str]:
     """A per-subfield decoder for `iso2709.decode_fields`; warnings are appended to `warnings`."""
     if charset == "iso5426":
 
@@ -178,14 +177,6 @@ def _decoder(charset: str, warnings: list[str], repair: bool) -> Callable[[bytes
                 f"octets non UTF-8 lus en Latin-1 dans « {text[:40]} » "
                 f"(non-UTF-8 bytes read as Latin-1)"
             )
-        if repair and _DOUBLE_UTF8_TEXT.search(text):
-            fixed = _DOUBLE_UTF8_TEXT.sub(_undouble, text)
-            if fixed != text:
-                warnings.append(
-                    f"UTF-8 doublement encodé réparé : « {text} » → « {fixed} » "
-                    f"(double-encoded UTF-8 repaired)"
-                )
-                text = fixed
         return unicodedata.normalize("NFC", text)
 
     return decode
@@ -209,15 +200,11 @@ def decode_raw(raw: iso2709.RawRecord) -> tuple[list[list[Any]], str, list[str]]
             )
         if not warnings:  # else subfield by subfield, so that no mark jumps over a delimiter
             whole = _iso5426_by_field
-        repair = False
     elif charset == "latin-1":
         whole = _latin1
-        repair = False
     else:
-        repair = _DOUBLE_UTF8.search(chunk) is not None
-        if not repair:
-            whole = _utf8_text
-    decode = _decoder(charset, warnings, repair)
+        whole = _utf8_text
+    decode = _decoder(charset, warnings)
     if whole is not None:
         return _fast_fields(raw, whole, decode), charset, warnings
     return iso2709.decode_fields(raw, decode), charset, warnings
@@ -757,6 +744,34 @@ def _doc_type(leader: str, rec: Record, scan: _Scan) -> str:
     return doc_type
 
 
+def _undouble_fields(marc: list[list[Any]], warnings: list[str]) -> list[list[Any]]:
+    """The fields with double-encoded UTF-8 repaired, for the model only: the original fields
+    stay as they came (whatever the format they came in), so that they go out field for field."""
+    text = "\x1f".join(
+        [v for f in marc if len(f) == 4 for _, v in f[3] if isinstance(v, str) and not v.isascii()]
+    )
+    if not _DOUBLE_UTF8_TEXT.search(text):
+        return marc
+    fixed: list[list[Any]] = []
+    for f in marc:
+        if not (isinstance(f, list | tuple) and len(f) == 4):
+            fixed.append(f)
+            continue
+        subs = []
+        for code, value in f[3]:
+            if isinstance(value, str) and _DOUBLE_UTF8_TEXT.search(value):
+                repaired = _DOUBLE_UTF8_TEXT.sub(_undouble, value)
+                if repaired != value:
+                    warnings.append(
+                        f"UTF-8 doublement encodé réparé : « {value} » → « {repaired} » "
+                        f"(double-encoded UTF-8 repaired)"
+                    )
+                value = repaired
+            subs.append([code, value])
+        fixed.append([f[0], f[1], f[2], subs])
+    return fixed
+
+
 def to_record(leader: str, marc: list[list[Any]], source: str = "") -> Record:
     """Map decoded UNIMARC fields to a Record; every field stays in `original.marc`.
 
@@ -765,6 +780,7 @@ def to_record(leader: str, marc: list[list[Any]], source: str = "") -> Record:
     leader = (leader or "").ljust(24)[:24]
     rec = Record(source=source)
     rec.original = Original(format="unimarc", flavour="unimarc", leader=leader, marc=marc)
+    marc = _undouble_fields(marc, rec.original.warnings)
     level = leader[7]
     rec.bib_level = level if level in BIB_LEVELS else "m"
     scan = _Scan()
