@@ -1,0 +1,347 @@
+"""Per-searcher numpy arrays: document number → values, field lengths, postings as arrays.
+
+Whoosh's own facet counting is wrong for multi-valued fields (one value per column) or slow (per
+hit, per facet, in Python); see /work/shared/docs/whoosh-notes.md. Here every values field
+(facets, sort keys, record ids) becomes two parallel arrays per segment — `docs[i]` has value
+`vals[i]` — read once from the postings and pickled beside the segment (`arrays/<segment>.pkl`):
+segments never change once written (deletions are kept apart), so a serving process loads them
+in milliseconds and a refresh after one saved record only reads the new small segment.
+
+Counting a facet over any set of hits is then `bincount(vals[hits[docs]])`: constant time in the
+number of hits. Postings of query terms are read block by block into arrays too, so that a query
+with 50,000 hits is scored with numpy rather than one Python call per hit.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from indexer.schema import ARRAY_FIELDS
+
+ARRAYS_DIR = "arrays"
+ARRAYS_VERSION = 1
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+EMPTY_I = np.zeros(0, dtype=np.int32)
+EMPTY_F = np.zeros(0, dtype=np.float32)
+
+
+def open_index(generation: Path | str, mmap: bool = False) -> Any:
+    """A Whoosh index read with plain file reads, not mmap.
+
+    With mmap every page of the index a search touches counts in the process's RSS (310 MB at
+    100k records just after opening, growing with each update); plain reads keep a serving
+    process near 130 MB for ~15% more query time.
+    """
+    return FileStorage(str(generation), supports_mmap=mmap).open_index()
+
+
+# -- reading postings as arrays ------------------------------------------------------------------
+def raw_postings(segreader: Any, fieldname: str, tbytes: bytes, weights: bool = False):
+    """(segment-local doc numbers, weights) of one term, deletions included; empty when absent."""
+    try:
+        matcher = segreader._terms.matcher(fieldname, tbytes, segreader.schema[fieldname].format)
+    except (TermNotFound, KeyError):
+        return EMPTY_I, EMPTY_F
+    return _matcher_arrays(matcher, weights)
+
+
+def _matcher_arrays(matcher: Any, weights: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Read a matcher block by block (W3 codec), or posting by posting (inlined postings)."""
+    if isinstance(matcher, W3LeafMatcher):
+        id_chunks, w_chunks = [], []
+        while not matcher._atend:
+            matcher._read_ids()
+            id_chunks.append(matcher._ids)
+            if weights:
+                matcher._read_weights()
+                w_chunks.append(matcher._weights)
+            matcher._next_block()
+        ids = np.concatenate([np.asarray(c, dtype=np.int32) for c in id_chunks])
+        if not weights:
+            return ids, EMPTY_F
+        return ids, np.concatenate([np.asarray(c, dtype=np.float32) for c in w_chunks])
+    ids_list, w_list = [], []
+    while matcher.is_active():
+        ids_list.append(matcher.id())
+        if weights:
+            w_list.append(matcher.weight())
+        matcher.next()
+    return np.array(ids_list, dtype=np.int32), np.array(w_list, dtype=np.float32)
+
+
+def field_postings(segreader: Any, fieldname: str):
+    """(term bytes, doc numbers) of every term of a field, walking the term file in order.
+
+    Much cheaper than a lookup per term: a field of unique values (record ids, sort keys) has
+    as many terms as documents, and most of them keep their one posting inline.
+    """
+    terms = segreader._terms
+    fmt = segreader.schema[fieldname].format
+    for (name, tbytes), terminfo in terms.items_from(fieldname, b""):
+        if name != fieldname:
+            return
+        if terminfo.is_inlined():
+            yield tbytes, np.asarray(terminfo.inlined_postings()[0], dtype=np.int32)
+        else:
+            matcher = terms._codec.postings_reader(terms._postfile, terminfo, fmt)
+            yield tbytes, _matcher_arrays(matcher, False)[0]
+
+
+def field_lengths(segreader: Any, fieldname: str) -> np.ndarray:
+    """Per-document length of a field in one segment (BM25 needs it for every hit)."""
+    count = segreader.doc_count_all()
+    column = segreader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    if column is None:
+        return np.zeros(count, dtype=np.float32)
+    raw = column._dbfile.get(column._basepos, column._count)
+    codes = np.zeros(count, dtype=np.uint8)
+    codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)[:count]
+    return _BYTE_TO_LENGTH[codes]
+
+
+# -- per-segment values arrays -------------------------------------------------------------------
+@dataclass
+class SegmentValues:
+    """One segment's values fields: field → (vocabulary, local doc numbers, local value ids)."""
+
+    segid: str
+    doc_count: int
+    fields: dict[str, tuple[list[str], np.ndarray, np.ndarray]]
+    version: int = ARRAYS_VERSION
+
+
+def _read_segment_values(segreader: Any) -> SegmentValues:
+    fields: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+    for name in ARRAY_FIELDS:
+        vocab: list[str] = []
+        doc_chunks, val_chunks = [], []
+        for tbytes, ids in field_postings(segreader, name):
+            doc_chunks.append(ids)
+            val_chunks.append(np.full(len(ids), len(vocab), dtype=np.int32))
+            vocab.append(tbytes.decode("utf-8"))
+        docs = np.concatenate(doc_chunks) if doc_chunks else EMPTY_I
+        vals = np.concatenate(val_chunks) if val_chunks else EMPTY_I
+        fields[name] = (vocab, docs, vals)
+    return SegmentValues(segreader.segment().segment_id(), segreader.doc_count_all(), fields)
+
+
+def segment_values(segreader: Any, generation: Path | None) -> SegmentValues:
+    """Load a segment's arrays from its pickle, or read them from the postings and save them."""
+    segid = segreader.segment().segment_id()
+    path = Path(generation) / ARRAYS_DIR / f"{segid}.pkl" if generation else None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as handle:
+                values = pickle.load(handle)
+            if values.version == ARRAYS_VERSION and values.doc_count == segreader.doc_count_all():
+                return values
+        except Exception:  # a damaged cache file is rebuilt, never fatal
+            pass
+    values = _read_segment_values(segreader)
+    if path is not None:
+        try:
+            path.parent.mkdir(exist_ok=True)
+            tmp = path.with_name(f".{segid}-{uuid.uuid4().hex[:6]}.tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump(values, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return values
+
+
+def segment_readers(reader: Any) -> list[tuple[Any, int]]:
+    """(segment reader, document offset) pairs; none for an empty index, whose one reader
+    has no segment."""
+    return [(r, offset) for r, offset in reader.leaf_readers() if r.segment() is not None]
+
+
+def warm_segments(generation: Path) -> None:
+    """Write the arrays of every live segment, drop those of merged-away segments."""
+    ix = open_index(generation, mmap=True)  # a writer's short-lived reader: speed over RSS
+    reader = ix.reader()
+    try:
+        live = set()
+        folder = Path(generation) / ARRAYS_DIR
+        for segreader, _ in segment_readers(reader):
+            segid = segreader.segment().segment_id()
+            live.add(segid)
+            if not (folder / f"{segid}.pkl").exists():
+                segment_values(segreader, generation)
+        for path in folder.glob("*.pkl"):
+            if path.stem not in live:
+                path.unlink(missing_ok=True)
+    finally:
+        reader.close()
+        ix.close()
+
+
+# -- the combined view of one reader -------------------------------------------------------------
+class Vocabulary:
+    """Value strings ↔ ids, shared and only ever appended to across successive readers."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self.ids: dict[str, int] = {}
+
+    def map(self, values: list[str]) -> np.ndarray:
+        ids, table = self.ids, self.values
+        out = np.empty(len(values), dtype=np.int32)
+        for i, value in enumerate(values):
+            vid = ids.get(value)
+            if vid is None:
+                vid = ids[value] = len(table)
+                table.append(value)
+            out[i] = vid
+        return out
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def derived(self, key: str, func) -> list:
+        """func(value) for every value, computed once per value across readers (append-only)."""
+        cache = self.__dict__.setdefault("_derived", {})
+        out = cache.setdefault(key, [])
+        if len(out) < len(self.values):
+            out.extend(func(v) for v in self.values[len(out) :])
+        return out
+
+
+@dataclass
+class ValuesArrays:
+    """One values field over the whole reader: entry i says document docs[i] has value vals[i]."""
+
+    vocab: Vocabulary
+    docs: np.ndarray
+    vals: np.ndarray
+    size: int  # vocabulary size when built (ids beyond it belong to later readers)
+    _first: np.ndarray | None = None
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """Documents per value among those of `mask` (a boolean array over doc numbers)."""
+        return np.bincount(self.vals[mask[self.docs]], minlength=self.size)
+
+    def docs_with(self, value_ids: list[int], n: int) -> np.ndarray:
+        wanted = np.zeros(max(self.size, 1), dtype=bool)
+        for vid in value_ids:
+            if 0 <= vid < self.size:
+                wanted[vid] = True
+        mask = np.zeros(n, dtype=bool)
+        mask[self.docs[wanted[self.vals]]] = True
+        return mask
+
+    def first(self, n: int) -> np.ndarray:
+        """Document → its (first) value id, -1 when none: for single-valued fields."""
+        if self._first is None:
+            first = np.full(n, -1, dtype=np.int32)
+            first[self.docs[::-1]] = self.vals[::-1]
+            self._first = first
+        return self._first
+
+    def id_of(self, value: str) -> int:
+        vid = self.vocab.ids.get(value, -1)
+        return vid if vid < self.size else -1
+
+
+@dataclass
+class ReaderArrays:
+    """Everything the searcher computes with numpy for one Whoosh reader."""
+
+    n: int
+    live: np.ndarray
+    leaves: list[tuple[Any, int]]
+    segments: dict[str, SegmentValues]
+    fields: dict[str, ValuesArrays]
+    # segment → field → segment value ids mapped to the shared vocabulary (valid while it grows)
+    mapped: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    _lengths: dict[str, tuple[np.ndarray, float]] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def lengths(self, fieldname: str) -> tuple[np.ndarray, float]:
+        """Per-document lengths of a text field and their mean over live documents."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            parts = [field_lengths(r, fieldname) for r, _ in self.leaves]
+            lengths = np.concatenate(parts) if parts else EMPTY_F
+            live_count = max(int(self.live.sum()), 1)
+            mean = float(lengths[self.live].sum()) / live_count or 1.0
+            found = self._lengths[fieldname] = (lengths, mean)
+        return found
+
+    def postings(self, fieldname: str, text: str, weights: bool = True):
+        """Global doc numbers (and term frequencies) of one term over every segment."""
+        tbytes = text.encode("utf-8")
+        ids_parts, w_parts = [], []
+        for segreader, offset in self.leaves:
+            ids, wts = raw_postings(segreader, fieldname, tbytes, weights)
+            if len(ids):
+                ids_parts.append(ids + offset)
+                w_parts.append(wts)
+        if not ids_parts:
+            return EMPTY_I, EMPTY_F
+        ids = np.concatenate(ids_parts)
+        return ids, (np.concatenate(w_parts) if weights else EMPTY_F)
+
+    def cached(self, key: str, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+
+def build_reader_arrays(
+    reader: Any, generation: Path | None, previous: ReaderArrays | None = None
+) -> ReaderArrays:
+    """Combine the per-segment arrays of `reader`, reusing what a previous reader already had."""
+    leaves = segment_readers(reader)
+    n = reader.doc_count_all()
+    live = np.ones(n, dtype=bool)
+    segments: dict[str, SegmentValues] = {}
+    known = previous.segments if previous else {}
+    known_mapped = previous.mapped if previous else {}
+    mapped: dict[str, dict[str, np.ndarray]] = {}
+    vocabs = {name: previous.fields[name].vocab for name in ARRAY_FIELDS} if previous else {}
+    docs_parts: dict[str, list[np.ndarray]] = {name: [] for name in ARRAY_FIELDS}
+    vals_parts: dict[str, list[np.ndarray]] = {name: [] for name in ARRAY_FIELDS}
+    for segreader, offset in leaves:
+        segid = segreader.segment().segment_id()
+        values = known.get(segid)
+        if values is None or values.doc_count != segreader.doc_count_all():
+            values = segment_values(segreader, generation)
+        segments[segid] = values
+        deleted = list(segreader.segment().deleted_docs())
+        if deleted:
+            live[np.asarray(deleted, dtype=np.int64) + offset] = False
+        reuse = known_mapped.get(segid) if values is known.get(segid) else None
+        seg_mapped = mapped[segid] = {}
+        for name in ARRAY_FIELDS:
+            vocab, docs, vals = values.fields[name]
+            vocabulary = vocabs.setdefault(name, Vocabulary())
+            if reuse is not None and name in reuse:
+                global_vals = reuse[name]
+            else:
+                global_vals = vocabulary.map(vocab)[vals] if len(vals) else EMPTY_I
+            seg_mapped[name] = global_vals
+            docs_parts[name].append(docs + offset if offset else docs)
+            vals_parts[name].append(global_vals)
+    fields = {}
+    for name in ARRAY_FIELDS:
+        vocabulary = vocabs.setdefault(name, Vocabulary())
+        docs = np.concatenate(docs_parts[name]) if docs_parts[name] else EMPTY_I
+        vals = np.concatenate(vals_parts[name]) if vals_parts[name] else EMPTY_I
+        fields[name] = ValuesArrays(
+            vocabulary, docs.astype(np.int32, copy=False), vals, len(vocabulary)
+        )
+    return ReaderArrays(
+        n=n, live=live, leaves=leaves, segments=segments, fields=fields, mapped=mapped
+    )

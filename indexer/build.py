@@ -1,0 +1,243 @@
+"""Keeping the index in step with the store: incremental updates and atomic rebuilds.
+
+Layout of the index folder:
+
+    <index_dir>/current -> gen-<stamp>   (relative symlink, replaced with os.replace)
+    <index_dir>/gen-<stamp>/             a Whoosh index, `docbase.json` (last applied change seq)
+                                         and `arrays/` (per-segment facet arrays, see arrays.py)
+    <index_dir>/.lock                    serialises writers (update, the swap of a rebuild)
+
+Updates follow the store's change feed from the seq recorded in the live generation. A rebuild
+writes a new generation beside the live one without holding the lock (updates go on meanwhile),
+swaps the symlink, then replays the changes made since its snapshot: searches never see a
+half-built index and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pickle
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.multiproc import MpWriter, SubWriterTask
+
+from catalogue.store import Store
+from indexer.arrays import open_index, warm_segments
+from indexer.schema import SCHEMA_VERSION, make_schema, record_to_document
+
+META = "docbase.json"
+CURRENT = "current"
+BATCH = 5000
+# Above this many changed records an update costs more than a rebuild (two writer processes).
+REBUILD_THRESHOLD = 20_000
+# Below this many records one writer process is faster than starting several.
+PARALLEL_FROM = 5000
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation folder, or None when there is no index yet."""
+    link = Path(index_dir) / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = Path(index_dir) / target
+    return path if (path / META).exists() else None
+
+
+def read_meta(generation: Path) -> dict[str, Any]:
+    return json.loads((generation / META).read_text("utf-8"))
+
+
+def _write_meta(generation: Path, meta: dict[str, Any]) -> None:
+    tmp = generation / (META + ".tmp")
+    tmp.write_text(json.dumps(meta), "utf-8")
+    os.replace(tmp, generation / META)
+
+
+@contextmanager
+def _locked(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def update(store: Store, index_dir: Path) -> dict[str, Any]:
+    """Apply the store's changes since the last applied seq; create the index when missing."""
+    index_dir = Path(index_dir)
+    generation = current_generation(index_dir)
+    if generation is None or read_meta(generation).get("schema") != SCHEMA_VERSION:
+        return rebuild(store, index_dir)
+    pending = store.last_seq() - read_meta(generation)["seq"]
+    if pending > REBUILD_THRESHOLD:
+        return rebuild(store, index_dir)
+    started = time.perf_counter()
+    with _locked(index_dir):
+        generation = current_generation(index_dir)
+        assert generation is not None
+        stats = _apply_changes(store, generation)
+    stats["seconds"] = round(time.perf_counter() - started, 3)
+    return stats
+
+
+def _apply_changes(store: Store, generation: Path) -> dict[str, Any]:
+    """Replay the change feed onto one generation (the caller holds the lock)."""
+    meta = read_meta(generation)
+    seq = meta["seq"]
+    stats = {"mode": "update", "changes": 0, "indexed": 0, "removed": 0, "seq": seq}
+    ix = None
+    while True:
+        changes = store.changes_since(seq, limit=BATCH)
+        if not changes:
+            break
+        ids = list(dict.fromkeys(c.record_id for c in changes))
+        records = store.get_many(ids)
+        ix = ix or open_index(generation)
+        writer = ix.writer(timeout=60, limitmb=32)
+        try:
+            searcher = writer.searcher()
+            for record_id in ids:
+                writer.delete_by_term("id", str(record_id), searcher=searcher)
+            for record in records:
+                writer.add_document(**record_to_document(record))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        searcher.close()
+        seq = changes[-1].seq
+        meta["seq"] = seq
+        _write_meta(generation, meta)
+        stats["changes"] += len(changes)
+        stats["indexed"] += len(records)
+        stats["removed"] += len(ids) - len(records)
+    stats["seq"] = seq
+    if ix is not None:
+        warm_segments(generation)
+        ix.close()
+    return stats
+
+
+class _StoreTask(SubWriterTask):
+    """A Whoosh writer process that reads its records from the store itself.
+
+    Whoosh's MpWriter has the parent build and pickle every document; here the parent only hands
+    out ranges of record ids, so that reading and decoding the store (a quarter of the work) runs
+    in the writer processes too, on every core.
+    """
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        writer = self.writer
+        tempstorage = writer.temp_storage()
+        with tempstorage.open_file(filename).raw_file() as handle:
+            for _ in range(doc_count):
+                _, args = pickle.load(handle)
+                store = getattr(self, "_docbase_store", None)
+                if store is None:
+                    store = self._docbase_store = Store(args["store"])
+                for record in store.get_many(args["ids"]):
+                    writer.add_document(**record_to_document(record))
+        tempstorage.delete_file(filename)
+
+
+class _StoreMpWriter(MpWriter):
+    def _new_task(self) -> _StoreTask:
+        task = _StoreTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+
+def _write_parallel(ix: Any, store: Store, procs: int) -> None:
+    """Ids 1..last seq in chunks (ids never exceed the number of history entries)."""
+    writer = _StoreMpWriter(ix, procs=procs, batchsize=1, limitmb=128, multisegment=True)
+    try:
+        last = store.last_seq()
+        for start in range(1, last + 1, 250):
+            writer.add_document(store=str(store.path), ids=list(range(start, start + 250)))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def rebuild(store: Store, index_dir: Path, procs: int | None = None) -> dict[str, Any]:
+    """Build a fresh generation beside the live one, swap it in atomically, catch up."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    seq = store.last_seq()  # changes after this one are replayed after the swap
+    name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    generation = index_dir / name
+    generation.mkdir()
+    try:
+        ix = whoosh_index.create_in(str(generation), make_schema())
+        procs = procs or min(2, os.cpu_count() or 1)
+        if procs > 1 and store.count() >= PARALLEL_FROM:
+            _write_parallel(ix, store, procs)
+        else:
+            writer = ix.writer(limitmb=256)
+            try:
+                for record in store.iter_records():
+                    writer.add_document(**record_to_document(record))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        count = ix.doc_count()
+        ix.close()
+        warm_segments(generation)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    built = time.perf_counter() - started
+    with _locked(index_dir):
+        # META last: a folder without it is a rebuild in progress, which cleanups leave alone
+        _write_meta(generation, {"seq": seq, "schema": SCHEMA_VERSION, "built": time.time()})
+        previous = current_generation(index_dir)
+        tmp_link = index_dir / f".{CURRENT}-{uuid.uuid4().hex[:6]}"
+        os.symlink(name, tmp_link)
+        os.replace(tmp_link, index_dir / CURRENT)
+        caught_up = _apply_changes(store, generation)
+        _remove_old_generations(index_dir, keep={name, previous.name if previous else ""})
+    return {
+        "mode": "rebuild",
+        "indexed": count,
+        "generation": name,
+        "seconds": round(time.perf_counter() - started, 3),
+        "build_seconds": round(built, 3),
+        "records_per_second": round(count / built, 1) if built else None,
+        "caught_up": caught_up["changes"],
+        "seq": caught_up["seq"],
+    }
+
+
+def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Keep the live generation and the one before (a serving process may still read it)."""
+    stale = time.time() - 86_400
+    for path in index_dir.glob("gen-*"):
+        if path.name in keep:
+            continue
+        # a folder without META is a rebuild running in another process, or one killed long ago
+        if (path / META).exists() or path.stat().st_mtime < stale:
+            shutil.rmtree(path, ignore_errors=True)

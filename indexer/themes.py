@@ -1,0 +1,81 @@
+"""The centre's own axes ("thèmes"), configured per instance in a TOML file.
+
+Each theme is matched at search time (no reindexing when the file changes) by descriptors
+(a descriptor also matches its narrower headings "X -- Y"), free keywords, or custom field
+values, all compared folded (case, accents, ligatures):
+
+    [[theme]]
+    value = "politique-de-la-ville"        # what goes into filters and URLs
+    label = "Politique de la ville"
+    descriptors = ["Politique de la ville", "Quartier prioritaire"]
+    keywords = ["QPV"]
+    custom = [{ name = "axe", value = "PV" }]
+
+`<instance>/themes.toml` wins over the sample shipped as `records/themes.toml`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.analysis import fold
+
+SAMPLE = Path(__file__).resolve().parent.parent / "records" / "themes.toml"
+
+
+@dataclass
+class Theme:
+    value: str
+    label: str
+    descriptors: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    custom: list[tuple[str, str]] = field(default_factory=list)
+
+    def folded(self) -> tuple[set[str], set[str], set[str]]:
+        return (
+            {fold(d).strip() for d in self.descriptors},
+            {fold(k).strip() for k in self.keywords},
+            {fold(f"{name}={value}") for name, value in self.custom},
+        )
+
+
+def resolve_themes_file(
+    themes_file: str | Path | None = None, instance: str | Path | None = None
+) -> Path | None:
+    """The file to use: the one given if it exists, else `<instance>/themes.toml`, else the sample."""
+    for candidate in (themes_file, Path(instance) / "themes.toml" if instance else None, SAMPLE):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def load_themes(path: str | Path | None) -> list[Theme]:
+    """Themes of a TOML file; a missing or broken file gives no themes rather than an error."""
+    if not path or not Path(path).is_file():
+        return []
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return []
+    themes = []
+    for entry in data.get("theme", []):
+        if not isinstance(entry, dict) or not entry.get("label"):
+            continue
+        label = str(entry["label"])
+        custom = [
+            (str(c.get("name", "")), str(c.get("value", "")))
+            for c in entry.get("custom", [])
+            if isinstance(c, dict)
+        ]
+        themes.append(
+            Theme(
+                value=str(entry.get("value") or fold(label).replace(" ", "-")),
+                label=label,
+                descriptors=[str(d) for d in entry.get("descriptors", [])],
+                keywords=[str(k) for k in entry.get("keywords", [])],
+                custom=custom,
+            )
+        )
+    return themes

@@ -1,0 +1,184 @@
+"""Keeping the index current: incremental updates, atomic rebuilds under load, the CLI."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from catalogue.ingest import import_paths
+from catalogue.record import Agent, Record, Subject
+from catalogue.store import Store
+from indexer import build
+from indexer.search import Searcher, SearchRequest
+
+
+@pytest.fixture()
+def small(tmp_path: Path, fixtures: Path):
+    """A store with the 35 real monographs of cotes8, indexed."""
+    path = fixtures / "unimarc" / "medialab_cotes8.mrc"
+    if not path.exists():
+        pytest.skip("fixture missing")
+    store = Store(tmp_path / "docbase.sqlite3")
+    import_paths(store, [path], rejects_dir=tmp_path / "rejects")
+    build.update(store, tmp_path / "index")
+    yield store, tmp_path / "index"
+    store.close()
+
+
+def total(searcher: Searcher, q: str = "") -> int:
+    return searcher.search(SearchRequest(q=q, with_facets=False)).total
+
+
+def test_update_creates_the_index_and_records_the_seq(small) -> None:
+    store, index_dir = small
+    generation = build.current_generation(index_dir)
+    assert generation is not None and (index_dir / "current").is_symlink()
+    assert build.read_meta(generation)["seq"] == store.last_seq()
+    assert build.update(store, index_dir)["changes"] == 0
+
+
+def test_create_update_delete_restore_without_rebuild(small) -> None:
+    store, index_dir = small
+    with Searcher(index_dir) as searcher:
+        before = total(searcher)
+        generation = build.current_generation(index_dir)
+        record = Record(
+            source="tests", source_id="x1", title="Rénovation urbaine à Roubaix",
+            agents=[Agent(name="Martin", forename="Léa")], subjects=[Subject(label="Urbanisme")],
+        )  # fmt: skip
+        store.save(record)
+        stats = build.update(store, index_dir)
+        assert stats["indexed"] == 1
+        assert build.current_generation(index_dir) == generation  # no rebuild
+        assert total(searcher, "renovation roubaix") == 1  # the searcher refreshed by itself
+        record.title = "Rénovation urbaine à Tourcoing"
+        store.save(record)
+        build.update(store, index_dir)
+        assert total(searcher, "roubaix") == 0 and total(searcher, "tourcoing") == 1
+        assert total(searcher) == before + 1
+        facet = searcher.search(SearchRequest(q="tourcoing")).facets["author"].values
+        assert [(v.value, v.count) for v in facet] == [("Martin, Léa", 1)]
+        store.delete(record.id)
+        assert build.update(store, index_dir)["removed"] == 1
+        assert total(searcher, "tourcoing") == 0 and total(searcher) == before
+        store.restore(record.id)
+        build.update(store, index_dir)
+        assert total(searcher, "tourcoing") == 1
+
+
+def test_import_leaves_the_index_current(small, fixtures: Path, tmp_path: Path) -> None:
+    store, index_dir = small
+    import_paths(store, [fixtures / "unimarc" / "medialab_cotesBR.mrc"], rejects_dir=tmp_path)
+    build.update(store, index_dir)
+    with Searcher(index_dir) as searcher:
+        assert total(searcher) == store.count()
+
+
+def test_rebuild_swaps_atomically_while_searches_run(small, fixtures: Path, tmp_path: Path) -> None:
+    store, index_dir = small
+    searcher = Searcher(index_dir)
+    old = total(searcher)
+    # records reach the store without an update: only the rebuild will index them
+    import_paths(store, [fixtures / "unimarc" / "medialab_periouni.mrc"], rejects_dir=tmp_path)
+    new = store.count()
+    assert new > old
+    seen: set[int] = set()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search_loop() -> None:
+        try:
+            while not stop.is_set():
+                result = searcher.search(SearchRequest(q="", per_page=5))
+                seen.add(result.total)
+                searcher.search(SearchRequest(q="droit OR histoire", filters={"language": ["fre"]}))
+                time.sleep(0.05)  # leave the rebuild some of the interpreter
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=search_loop) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        first = build.current_generation(index_dir)
+        stats = build.rebuild(store, index_dir)
+        second = build.current_generation(index_dir)
+        assert second != first and stats["indexed"] == new
+        # a second rebuild removes the generation before last, keeps the previous one
+        build.rebuild(store, index_dir)
+        while new not in seen and not errors:
+            threading.Event().wait(0.01)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert not errors, errors
+    assert seen <= {old, new} and new in seen  # never a half-built index
+    assert len([p for p in index_dir.glob("gen-*")]) == 2
+    assert first is not None and not first.exists()
+    searcher.close()
+
+
+def test_changes_during_a_rebuild_are_caught_up(small) -> None:
+    store, index_dir = small
+    original = build.rebuild
+
+    def rebuild_with_a_concurrent_edit(store_: Store, index_dir_: Path, procs=None):
+        store_.save(Record(source="tests", source_id="late", title="Notice arrivée pendant"))
+        return original(store_, index_dir_, procs)
+
+    stats = rebuild_with_a_concurrent_edit(store, index_dir)
+    assert stats["caught_up"] in (0, 1)
+    with Searcher(index_dir) as searcher:
+        assert total(searcher, "arrivee pendant") == 1
+        assert total(searcher) == store.count()
+
+
+def test_parallel_rebuild_reads_the_store_in_each_writer(corpus, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(build, "PARALLEL_FROM", 0)
+    stats = build.rebuild(corpus["store"], tmp_path / "index", procs=2)
+    assert stats["indexed"] == corpus["store"].count()
+    with Searcher(tmp_path / "index") as parallel, Searcher(corpus["index_dir"]) as single:
+        for request in (SearchRequest(q="droit"), SearchRequest(filters={"language": ["fre"]})):
+            one, two = single.search(request), parallel.search(request)
+            assert one.total == two.total
+            assert one.to_dict()["facets"] == two.to_dict()["facets"]
+
+
+def test_searcher_without_an_index_answers_empty(tmp_path: Path) -> None:
+    with Searcher(tmp_path / "nothing") as searcher:
+        result = searcher.search(SearchRequest(q="droit"))
+        assert result.total == 0 and result.hits == [] and "author" in result.facets
+        assert searcher.autocomplete("dro") == [] and searcher.latest() == []
+
+
+def test_cli_index_and_search(small, tmp_path: Path) -> None:
+    from web import create_app
+
+    store, _ = small
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    app = create_app({"INSTANCE": str(instance), "STORE_PATH": str(store.path),
+                      "INDEX_DIR": str(instance / "index"), "TESTING": True})  # fmt: skip
+    runner = app.test_cli_runner()
+    context = app.app_context()
+    context.push()
+    result = runner.invoke(args=["index"])
+    assert result.exit_code == 0, result.output
+    assert "Index reconstruit" in result.output
+    result = runner.invoke(args=["index", "--rebuild", "--json"])
+    assert json.loads(result.output)["indexed"] == store.count()
+    result = runner.invoke(args=["search", "histoire", "--facet", "doc_type=book", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["total"] > 0 and {"id", "title", "year"} <= set(data["hits"][0])
+    assert all({"value", "count"} <= set(v) for v in data["facets"]["doc_type"])
+    result = runner.invoke(args=["search", "histoire", "--sort", "date_desc"])
+    assert result.exit_code == 0 and "notice(s)" in result.output
+    result = runner.invoke(args=["search", "x", "--facet", "nonsense"])
+    assert result.exit_code != 0
+    context.pop()

@@ -1,0 +1,235 @@
+"""Facet counts checked against counts computed from the store's records, without the index."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+
+from catalogue.record import Record
+from indexer.analysis import fold
+from indexer.search import FACETS, Searcher, SearchRequest
+from indexer.themes import SAMPLE, load_themes
+
+
+# Facet values of a record, written from the Record model alone (not from indexer.schema).
+def _descriptors(r: Record) -> set[str]:
+    out = set()
+    for s in r.subjects:
+        if s.kind == "geographic":
+            continue
+        path = s.label
+        out.add(path)
+        for sub in s.subdivisions:
+            path = f"{path} -- {sub}"
+            out.add(path)
+    return out
+
+
+def _availability(r: Record) -> set[str]:
+    out = set()
+    if any(link.url and link.kind != "thumbnail" for link in r.links):
+        out.add("online")
+    if r.items:
+        out.add("onsite")
+    return out
+
+
+THEMES = [(t.value, *t.folded()) for t in load_themes(SAMPLE)]
+
+
+def _themes(r: Record) -> set[str]:
+    out = set()
+    descriptors = {fold(d.split(" -- ")[0]) for d in _descriptors(r)} | {
+        fold(d) for d in _descriptors(r)
+    }
+    keywords = {fold(k) for k in r.keywords}
+    custom = {fold(f"{c.name}={c.value}") for c in r.custom}
+    for value, theme_descriptors, theme_keywords, theme_custom in THEMES:
+        if descriptors & theme_descriptors or keywords & theme_keywords or custom & theme_custom:
+            out.add(value)
+    return out
+
+
+VALUES: dict[str, Callable[[Record], set[str]]] = {
+    "doc_type": lambda r: {r.doc_type},
+    "year": lambda r: {f"{r.year // 10 * 10}-{r.year // 10 * 10 + 9}"} if r.year else set(),
+    "language": lambda r: set(r.languages),
+    "author": lambda r: {a.sort_name for a in r.agents},
+    "descriptor": _descriptors,
+    "keyword": lambda r: set(r.keywords),
+    "theme": _themes,
+    "series": lambda r: {s.title for s in r.series},
+    "source": lambda r: {r.source},
+    "availability": _availability,
+}
+
+
+def expected_counts(
+    records: list[Record],
+    name: str,
+    filters: dict[str, list[str]] | None = None,
+    excludes: dict[str, list[str]] | None = None,
+) -> Counter:
+    """Counts of facet `name` over records passing every other facet's filter (not its own)."""
+    filters, excludes = filters or {}, excludes or {}
+    counts: Counter = Counter()
+    for record in records:
+        keep = True
+        for other in set(filters) | set(excludes):
+            if other == name:
+                continue
+            values = VALUES[other](record)
+            if other in filters and not values & set(filters[other]):
+                keep = False
+            if values & set(excludes.get(other, [])):
+                keep = False
+        if keep:
+            counts.update(VALUES[name](record))
+    return counts
+
+
+def actual_counts(searcher: Searcher, request: SearchRequest, name: str) -> Counter:
+    result = searcher.facet_values(name, request, per_page=100_000)
+    return Counter({v.value: v.count for v in result.values if v.count})
+
+
+def test_facets_are_listed_in_order() -> None:
+    assert [name for name, _ in FACETS] == list(VALUES)
+    assert dict(FACETS)["availability"] == "Disponibilité"
+
+
+@pytest.mark.parametrize("name", list(VALUES))
+def test_counts_without_filters(searcher, records, name: str) -> None:
+    expected = expected_counts(records, name)
+    assert actual_counts(searcher, SearchRequest(), name) == expected
+    if name not in ("keyword",):
+        assert expected, f"the fixtures give no value for {name}"
+
+
+def test_multi_valued_records_count_under_each_value(searcher, records) -> None:
+    several = [r for r in records if len({a.sort_name for a in r.agents}) >= 3]
+    assert several
+    record = several[0]
+    for agent in record.agents:
+        found = searcher.search(
+            SearchRequest(filters={"author": [agent.sort_name]}, per_page=100, with_facets=False)
+        )
+        assert record.id in {h.id for h in found.hits}
+    many = [r for r in records if len(_descriptors(r)) >= 4]
+    assert len(many) > 100
+    counts = actual_counts(searcher, SearchRequest(), "descriptor")
+    total_assignments = sum(len(_descriptors(r)) for r in records)
+    assert sum(counts.values()) == total_assignments
+
+
+CASES = [
+    # OR within a facet
+    ({"language": ["fre", "eng"]}, {}),
+    # AND across facets
+    ({"language": ["fre"], "doc_type": ["periodical"]}, {}),
+    ({"language": ["fre"], "descriptor": ["Sociologie", "Droit"], "availability": ["online"]}, {}),
+    # NOT
+    ({}, {"language": ["eng"]}),
+    ({"doc_type": ["periodical"]}, {"descriptor": ["Science politique"], "year": ["1990-1999"]}),
+    ({"theme": ["education", "discriminations"]}, {"language": ["eng"]}),
+    ({"year": ["1960-1969", "1970-1979"]}, {"source": ["medialab_cotes8.mrc"]}),
+]
+
+
+@pytest.mark.parametrize(("filters", "excludes"), CASES)
+def test_counts_with_filters(searcher, records, filters, excludes) -> None:
+    request = SearchRequest(filters=filters, excludes=excludes, facet_limit=100_000)
+    result = searcher.search(request)
+    for name in VALUES:
+        expected = expected_counts(records, name, filters, excludes)
+        assert actual_counts(searcher, request, name) == expected, name
+        shown = {v.value: v.count for v in result.facets[name].values if v.count}
+        assert shown == dict(expected), name
+    # the total applies every facet, its own included
+    passing = [
+        r for r in records
+        if all(VALUES[n](r) & set(v) for n, v in filters.items())
+        and not any(VALUES[n](r) & set(v) for n, v in excludes.items())
+    ]  # fmt: skip
+    assert result.total == len(passing)
+
+
+def test_counts_with_a_query(searcher, records) -> None:
+    request = SearchRequest(q="annee:1950-2000", filters={"language": ["fre"]}, facet_limit=10**5)
+    in_years = [r for r in records if r.year and 1950 <= r.year <= 2000]
+    result = searcher.search(request)
+    for name in ("language", "descriptor", "author"):
+        expected = expected_counts(in_years, name, {"language": ["fre"]})
+        assert {v.value: v.count for v in result.facets[name].values} == dict(expected)
+
+
+def test_selected_and_excluded_flags(searcher) -> None:
+    result = searcher.search(
+        SearchRequest(filters={"language": ["fre"]}, excludes={"doc_type": ["book"]})
+    )
+    language = {v.value: v for v in result.facets["language"].values}
+    assert language["fre"].selected and language["fre"].label == "Français"
+    doc_type = {v.value: v for v in result.facets["doc_type"].values}
+    assert doc_type["book"].excluded and doc_type["book"].label == "Livre"
+    # a selected value with no hit still shows, so that it can be removed
+    result = searcher.search(SearchRequest(filters={"author": ["Personne, Inconnue"]}))
+    assert result.total == 0
+    authors = result.facets["author"].values
+    assert ("Personne, Inconnue", 0, True) in [(v.value, v.count, v.selected) for v in authors]
+    assert len(authors) == 11  # the top 10 (own filter not applied) and the selected one
+
+
+def test_limits_prefix_and_paging(searcher, records) -> None:
+    result = searcher.search(SearchRequest(facet_limit=5))
+    authors = result.facets["author"]
+    assert len(authors.values) == 5 and authors.has_more
+    assert authors.total_values == len(expected_counts(records, "author"))
+    counts = [v.count for v in authors.values]
+    assert counts == sorted(counts, reverse=True)
+    page1 = searcher.facet_values("author", SearchRequest(), page=1, per_page=7)
+    page2 = searcher.facet_values("author", SearchRequest(), page=2, per_page=7)
+    assert not {v.value for v in page1.values} & {v.value for v in page2.values}
+    leroy = searcher.facet_values("author", SearchRequest(), prefix="leroy")
+    assert leroy.values and all("leroy" in fold(v.value) for v in leroy.values)
+    with pytest.raises(ValueError):
+        searcher.facet_values("nope", SearchRequest())
+
+
+def test_descriptor_hierarchy(searcher) -> None:
+    values = searcher.search(SearchRequest(facet_limit=1000)).facets["descriptor"].values
+    child = next(v for v in values if v.depth == 1)
+    parent, _, label = child.value.rpartition(" -- ")
+    assert child.label == label
+    position = {v.value: i for i, v in enumerate(values)}
+    assert position[parent] < position[child.value]  # narrower headings follow their parent
+
+
+def test_year_facet_and_histogram(searcher, records) -> None:
+    result = searcher.search(SearchRequest(q="droit"))
+    decades = [v.value for v in result.facets["year"].values]
+    assert decades == sorted(decades, reverse=True)
+    assert (
+        sum(c for _, c in result.year_histogram)
+        == sum(1 for h in searcher.search(SearchRequest(q="droit", per_page=100)).hits if h.year)
+        or result.total > 100
+    )
+
+
+def test_browse_and_themes(searcher, records) -> None:
+    page = searcher.browse("descriptor", per_page=50)
+    keys = [fold(v.value) for v in page.values]
+    assert keys == sorted(keys) and page.has_more
+    socio = searcher.browse("descriptor", prefix="socio")
+    assert {"Sociologie", "Sociétés"} <= {v.value for v in socio.values} | {"Sociétés"}
+    assert all(re.search(r"\bsoci", fold(v.value)) for v in socio.values)
+    series = searcher.browse("series")
+    assert series.values and all(v.count > 0 for v in series.values)
+    themes = searcher.themes()
+    expected = expected_counts(records, "theme")
+    assert [t["value"] for t in themes] == [t.value for t in load_themes(SAMPLE)]
+    assert {t["value"]: t["count"] for t in themes if t["count"]} == dict(expected)
+    with pytest.raises(ValueError):
+        searcher.browse("nope")

@@ -1,0 +1,109 @@
+"""The query language → tree, and its degradation on malformed input (no index needed)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.query import (
+    All,
+    And,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Term,
+    YearRange,
+    advanced,
+    parse,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "node"),
+    [
+        ("ville banlieue", And((Term("all", "ville"), Term("all", "banlieue")))),
+        ('"politique de la ville"', Phrase("all", "politique de la ville")),
+        ("ville -banlieue", And((Term("all", "ville"), Not(Term("all", "banlieue"))))),
+        ("ville NOT banlieue", And((Term("all", "ville"), Not(Term("all", "banlieue"))))),
+        ("ville OR banlieue", Or((Term("all", "ville"), Term("all", "banlieue")))),
+        ("ville OU banlieue", Or((Term("all", "ville"), Term("all", "banlieue")))),
+        ("ville ET banlieue", And((Term("all", "ville"), Term("all", "banlieue")))),
+        (
+            "ville et banlieue",
+            And((Term("all", "ville"), Term("all", "et"), Term("all", "banlieue"))),
+        ),
+        ("discrim*", Prefix("all", "discrim")),
+        ("titre:école", Term("title", "école")),
+        ("title:école", Term("title", "école")),
+        ("auteur:Bourdieu", Term("author", "Bourdieu")),
+        ("author:Bourdieu", Term("author", "Bourdieu")),
+        ("sujet:ville", Term("subject", "ville")),
+        ("subject:ville", Term("subject", "ville")),
+        ('titre:"droit international"', Phrase("title", "droit international")),
+        ("sujet:(ville OR école)", Or((Term("subject", "ville"), Term("subject", "école")))),
+        ("annee:2015-2020", YearRange(2015, 2020)),
+        ("année:2015", YearRange(2015, 2015)),
+        ("year:2020-2015", YearRange(2015, 2020)),
+        ("year:>2010", YearRange(2011, None)),
+        ("annee:2015..", YearRange(2015, None)),
+        ("Saint-Omer", Term("all", "Saint-Omer")),
+        ("http://example.org", Term("all", "http://example.org")),
+        ("-(ville banlieue)", Not(And((Term("all", "ville"), Term("all", "banlieue"))))),
+        ("", All()),
+    ],
+)
+def test_language(text: str, node: object) -> None:
+    parsed = parse(text)
+    assert parsed.node == node
+    assert not parsed.degraded
+
+
+@pytest.mark.parametrize(
+    ("text", "node"),
+    [
+        ('"politique de la ville', And((Term("all", "politique"), Term("all", "de"),
+                                        Term("all", "la"), Term("all", "ville")))),
+        ("(ville banlieue", And((Term("all", "ville"), Term("all", "banlieue")))),
+        ("ville)", Term("all", "ville")),
+        ("OR", All()),
+        ("AND ville", Term("all", "ville")),
+        ("ville OR", Term("all", "ville")),
+        ("NOT", All()),
+        ("-", All()),
+        ("titre:", Term("all", "titre")),
+        ("()", All()),
+    ],
+)  # fmt: skip
+def test_malformed_input_degrades_to_plain_words(text: str, node: object) -> None:
+    parsed = parse(text)
+    assert parsed.degraded
+    assert parsed.node == node
+
+
+def test_long_queries_and_control_characters() -> None:
+    parsed = parse("ville " * 2000)
+    assert parsed.degraded and len(parsed.text) <= 1000
+    parsed = parse("vi\x00lle\x1b[31m banlieue\x7f")
+    assert "\x00" not in parsed.text and "\x1b" not in parsed.text
+    assert parse(None).node == All()  # type: ignore[arg-type]
+
+
+def test_advanced_rows() -> None:
+    parsed = advanced(
+        [("and", "title", "ville"), ("not", "author", "Dupont"), ("or", "subject", "école")]
+    )
+    assert parsed.node == Or(
+        (And((Term("title", "ville"), Not(Term("author", "Dupont")))), Term("subject", "école"))
+    )
+    # unknown fields and operators fall back; empty rows are skipped; junk rows never raise
+    assert advanced([("xor", "nowhere", "ville"), ("and", "title", "")]).node == Term(
+        "all", "ville"
+    )
+    assert advanced([("and",), None]).node == All()  # type: ignore[list-item]
+
+
+@given(st.text(max_size=300))
+def test_parse_never_raises(text: str) -> None:
+    parse(text)
