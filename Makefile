@@ -6,13 +6,20 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export DOCBASE_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: run test lint format install import index serve bench clean
+.PHONY: run test lint format install install-test bench translations clean
 
 $(BIN)/docbase: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/docbase
+
+# axe-core (npm) for the accessibility audit of the browser tests
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install-test: install node_modules/axe-core/axe.min.js
 
 install: $(BIN)/docbase
 
@@ -23,7 +30,7 @@ run: install
 	$(BIN)/docbase serve --host $(HOST) --port $(PORT)
 
 ## make test: lint, then the whole test suite (browser tests included)
-test: install lint
+test: install-test lint
 	$(BIN)/python -m pytest -q
 
 lint: install
@@ -36,6 +43,14 @@ format: install
 
 bench: install
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/web.py
+
+## make translations: extract the interface's messages, update and compile the catalogues
+translations: install
+	$(BIN)/pybabel extract -F web/babel.cfg -k _l -k lazy_gettext --no-location -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-location
+	$(BIN)/pybabel compile -d web/translations
 
 clean:
 	rm -rf instance .pytest_cache

@@ -23,6 +23,19 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "INDEX_DIR": str(instance / "index"),
         "REJECTS_DIR": str(instance / "rejects"),
         "SECRET_KEY": None,
+        "THEMES_FILE": str(themes) if (themes := instance / "themes.toml").exists() else None,
+        "SITE_NAME": "Centre de ressources Politique de la ville",
+        "PER_PAGE": 20,
+        "FACET_LIMIT": 10,
+        "BASKET_MAX": 200,
+        "SERVE_WORKERS": None,  # docbase serve: 2 x cores, between 2 and 8
+        "PROXY_COUNT": 0,  # reverse proxies in front (trust their X-Forwarded-* headers)
+        "CSRF_ENABLED": True,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "MAX_CONTENT_LENGTH": 64 * 1024,  # public forms carry an id and a path
     }
 
 
@@ -44,6 +57,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import cli
 
     cli.init_app(app)
+    # Public catalogue (issue #4): pages, basket, browse, i18n, security headers, error pages.
+    from web import site
+
+    site.init_app(app)
     return app
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from catalogue import formats
 from catalogue.errors import CatalogueError
@@ -33,6 +33,7 @@ def open_store() -> Store:
     help="Forcer le format (force the format) au lieu de le détecter.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Le rapport en JSON sur stdout.")
+@with_appcontext
 def import_command(paths: tuple[Path, ...], source: str | None, fmt: str | None, as_json: bool):
     """Importer des fichiers de notices (import record files; a directory imports every file)."""
     bar = None
@@ -81,10 +82,8 @@ def import_command(paths: tuple[Path, ...], source: str | None, fmt: str | None,
 
 def _after_import(store: Store) -> None:
     """Keep the index current after an import (the indexer follows the store's change feed)."""
-    try:
-        from indexer import build
-    except ImportError:  # pragma: no cover - the indexer ships with docbase
-        return
+    from indexer import build
+
     build.update(store, Path(current_app.config["INDEX_DIR"]))
 
 
@@ -98,6 +97,7 @@ def _after_import(store: Store) -> None:
     help="Format d'export (export format).",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Fichier (défaut : stdout).")
+@with_appcontext
 def export_command(fmt: str, output: Path | None):
     """Exporter tout le catalogue (export the whole store)."""
     writer = formats.get(fmt)
@@ -116,9 +116,60 @@ def export_command(fmt: str, output: Path | None):
             tmp.replace(output)
 
 
+@click.command("index")
+@click.option(
+    "--rebuild", is_flag=True, help="Reconstruire à côté puis basculer (rebuild and swap)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Les statistiques en JSON.")
+@with_appcontext
+def index_command(rebuild: bool, as_json: bool):
+    """Mettre l'index à jour (bring the search index up to date)."""
+    from indexer.cli import format_index_stats, run_index
+
+    stats = run_index(current_app.config["STORE_PATH"], current_app.config["INDEX_DIR"], rebuild)
+    click.echo(json.dumps(stats, ensure_ascii=False) if as_json else format_index_stats(stats))
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--facet", "facets", multiple=True, metavar="NOM=VALEUR", help="Filtre de facette.")
+@click.option("--exclude", "excludes", multiple=True, metavar="NOM=VALEUR", help="Exclure.")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date_desc", "date_asc", "title", "author"]),
+    default="relevance",
+    show_default=True,
+)
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Un objet JSON (total, hits, facets).")
+@with_appcontext
+def search_command(query, facets, excludes, sort, page, per_page, as_json):
+    """Chercher dans le catalogue (search the catalogue)."""
+    from indexer.cli import format_result, run_search
+
+    try:
+        result = run_search(
+            current_app.config["INDEX_DIR"],
+            " ".join(query),
+            facets,
+            excludes,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            themes_file=current_app.config.get("THEMES_FILE"),
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    click.echo(format_result(result, as_json))
+
+
 def init_app(app: Flask) -> None:
-    app.cli.add_command(import_command)
-    app.cli.add_command(export_command)
+    from web import serve
+
+    for command in (import_command, export_command, index_command, search_command):
+        app.cli.add_command(command)
+    serve.init_app(app)
 
 
 def _create_app() -> Flask:

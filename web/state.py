@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import quote_plus, urlencode
 
-from flask import url_for
+from flask import g, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
@@ -22,6 +23,7 @@ MAX_FILTERS = 40  # selected + excluded values together
 MAX_PAGE = 1000  # deeper pages are refused (nobody reads page 1001 of a catalogue)
 MIN_YEAR, MAX_YEAR = 1, 9999
 SORTS = ("relevance", "date_desc", "date_asc", "title", "author")
+_SAFE = ":*!$'(),;@/"  # left as is in query strings, as werkzeug's url_for does
 
 
 def facet_names() -> list[str]:
@@ -154,7 +156,17 @@ class SearchState:
         return out
 
     def url(self, endpoint: str = "opac.search", **values: Any) -> str:
-        return url_for(endpoint, **self.args(), **values)
+        if endpoint != "opac.search" or values:
+            return url_for(endpoint, **self.args(), **values)
+        # A results page links to itself a few hundred times (facets, chips, pages): build
+        # those URLs directly rather than through the router.
+        base = g.get("_search_path")
+        if base is None:
+            base = g._search_path = url_for("opac.search")
+        pairs = [
+            (k, v) for k, vs in self.args().items() for v in (vs if isinstance(vs, list) else [vs])
+        ]
+        return f"{base}?{urlencode(pairs, safe=_SAFE, quote_via=quote_plus)}" if pairs else base
 
     def but(self, **changes: Any) -> SearchState:
         """A copy with changes; any change but the page goes back to page 1."""

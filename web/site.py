@@ -1,0 +1,32 @@
+"""Wires the public catalogue into the app: i18n, security, errors, pages, basket, browse."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+
+def init_app(app: Flask) -> None:
+    proxies = int(app.config["PROXY_COUNT"] or 0)
+    if proxies:  # permalinks and redirects then use the public host and scheme
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
+
+    from web import basket, browse, errors, i18n, opac, searching, security
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    searching.init_app(app)
+    app.register_blueprint(opac.bp)
+    basket.init_app(app)
+    app.register_blueprint(browse.bp)
+    app.jinja_env.globals["current_path"] = _current_path
+
+
+def _current_path() -> str:
+    """The current path and query string, for "come back here" parameters."""
+    query = request.query_string.decode("utf-8", "replace")
+    return request.path + (f"?{query}" if query else "")
