@@ -43,7 +43,7 @@ def test_pmb_xml_is_told_apart(fixtures):
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"   \n", b"\x89PNG\r\n\x1a\n\x00\x00", "Bonjour, ceci est une lettre.".encode()],
+    [b"", b"   \n", b"\x89PNG\r\n\x1a\n\x00\x00", b"Bonjour, ceci est une lettre."],
 )
 def test_not_bibliographic_data(data):
     with pytest.raises(FormatError):
