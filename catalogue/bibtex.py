@@ -32,7 +32,7 @@ from bibtexparser.model import (
 from pylatexenc import latex2text
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 
-from catalogue.errors import FormatError, RecordError
+from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.record import (
     Agent,
     CustomField,
@@ -113,7 +113,6 @@ _NO_INHERIT = {"crossref", "xref", "ids", "entryset", "entrysubtype", "execute",
                "options", "presort", "related", "relatedoptions", "relatedstring", "relatedtype",
                "shorthand", "shorthandintro", "sortkey", "key"}  # fmt: skip
 _TITLE_FIELDS = ("title", "subtitle", "titleaddon")
-_UNKNOWN_REASON = "erreur inattendue en lisant l'entrée (unexpected error reading the entry)"
 
 
 @dataclass
@@ -173,19 +172,15 @@ def read(
         if isinstance(item, RecordError):
             yield item
             continue
-        try:
-            fields = _resolve_crossref(item, by_key)
-            record = _map(item, fields)
-        except RecordError as error:
-            yield error
-            continue
-        except Exception as exc:  # a mapping bug costs one entry, never the file
-            yield RecordError(
-                f"{_UNKNOWN_REASON}: {exc!r}",
-                position=item.position,
-                offset=item.line,
-                chunk=item.raw,
-            )
+        record = salvage(
+            lambda i=item: _map(i, _resolve_crossref(i, by_key)),
+            position=item.position,
+            offset=item.line,
+            chunk=item.raw,
+            what="l'entrée",
+        )
+        if isinstance(record, RecordError):
+            yield record
             continue
         record.source = source
         record.original.format = "bibtex"

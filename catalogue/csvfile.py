@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from itertools import zip_longest
 
-from catalogue.errors import FormatError, RecordError
+from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.record import (
     DOC_TYPES,
     Agent,
@@ -204,7 +204,6 @@ _ROLES: dict[str, str] = {
 _ANALYTIC = {"article", "chapter"}
 _BIB_LEVELS = {"article": "a", "chapter": "a", "periodical": "s", "issue": "s"}
 _SEPARATORS = (";", ",", "\t", "|")
-_UNKNOWN_REASON = "erreur inattendue en lisant la ligne (unexpected error reading the row)"
 
 
 def read(
@@ -276,14 +275,15 @@ def read(
         line = header_at + start + 1
         if not any(cell.strip() for cell in row):
             continue  # the empty rows spreadsheets leave at the end
-        try:
-            record = _map(header, columns, row, position, line, raw)
-        except RecordError as error:
-            yield error
-            continue
-        except Exception as exc:  # a mapping bug costs one row, never the file
-            yield RecordError(f"{_UNKNOWN_REASON}: {exc!r}", position=position, offset=line,
-                              chunk=raw)  # fmt: skip
+        record = salvage(
+            lambda r=row, p=position, n=line, t=raw: _map(header, columns, r, p, n, t),
+            position=position,
+            offset=line,
+            chunk=raw,
+            what="la ligne",
+        )
+        if isinstance(record, RecordError):
+            yield record
             continue
         if record.source_id in seen_ids:
             record.original.warnings.append(

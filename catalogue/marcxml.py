@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree
 
 from catalogue import formats, marc21, safexml
-from catalogue.errors import FormatError, RecordError, UnsafeXMLError
+from catalogue.errors import FormatError, RecordError, UnsafeXMLError, salvage
 from catalogue.record import Record, nfc
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
@@ -204,41 +204,36 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
             "(no MARC record in this XML: no <record> with a leader or fields)"
         )
     latin1 = charset in LATIN1_NAMES
-    for position, element in enumerate(records, 1):
-        line = element.sourceline
+
+    def read_one(element: etree._Element, position: int, xml: str) -> Record:
+        check_no_entities(element)
         try:
-            check_no_entities(element)
-            try:
-                leader, marc, warnings = record_fields(element, latin1)
-            except ValueError as exc:
-                raise RecordError(
-                    str(exc), position=position, offset=line, chunk=_record_xml(element)
-                ) from None
-            flavour = formats.marc_flavour(f[0] for f in marc)
-            if flavour == "unimarc":
-                record = unimarc.to_record(leader, marc, source)
-                record.original.format = "unimarcxml"
-            else:
-                record = marc21.to_record(leader, marc, source)
-                record.original.format = "marcxml"
-            record.original.flavour = flavour
-            record.original.raw = _record_xml(element)
-            record.original.charset = charset
-            record.original.warnings = doc_warnings + warnings + record.original.warnings
-        except RecordError as exc:
-            yield exc
-            continue
-        except UnsafeXMLError:
-            raise
-        except Exception as exc:  # a mapping bug must cost one record, not the file
-            yield RecordError(
-                f"erreur interne en lisant la notice (internal error reading the record): {exc!r}",
-                position=position,
-                offset=line,
-                chunk=_record_xml(element),
-            )
-            continue
-        yield record
+            leader, marc, warnings = record_fields(element, latin1)
+        except ValueError as exc:
+            raise RecordError(
+                str(exc), position=position, offset=element.sourceline, chunk=xml
+            ) from None
+        flavour = formats.marc_flavour(f[0] for f in marc)
+        if flavour == "unimarc":
+            record = unimarc.to_record(leader, marc, source)
+            record.original.format = "unimarcxml"
+        else:
+            record = marc21.to_record(leader, marc, source)
+            record.original.format = "marcxml"
+        record.original.flavour = flavour
+        record.original.raw = xml
+        record.original.charset = charset
+        record.original.warnings = doc_warnings + warnings + record.original.warnings
+        return record
+
+    for position, element in enumerate(records, 1):
+        xml = _record_xml(element)
+        yield salvage(
+            lambda e=element, p=position, x=xml: read_one(e, p, x),
+            position=position,
+            offset=element.sourceline,
+            chunk=xml,
+        )
 
 
 # ---------------------------------------------------------------------------------------------

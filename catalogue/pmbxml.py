@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from catalogue import safexml
-from catalogue.errors import FormatError, RecordError, UnsafeXMLError
+from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.marcxml import (
     LATIN1_NAMES,
     check_no_entities,
@@ -106,34 +106,30 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
             "(no PMB <notice> in this XML)"
         )
     latin1 = charset in LATIN1_NAMES
-    for position, notice in enumerate(notices, 1):
-        line = notice.sourceline
-        xml = etree.tostring(notice, encoding="unicode", with_tail=False)
+
+    def read_one(notice: etree._Element, position: int, xml: str) -> Record:
+        check_no_entities(notice)
         try:
-            check_no_entities(notice)
-            try:
-                leader, marc, warnings = notice_fields(notice, latin1)
-            except ValueError as exc:
-                raise RecordError(str(exc), position=position, offset=line, chunk=xml) from None
-            record = unimarc.to_record(leader, marc, source)
-            record.original.format = "pmbxml"
-            record.original.raw = xml
-            record.original.charset = charset
-            record.original.warnings = doc_warnings + warnings + record.original.warnings
-        except RecordError as exc:
-            yield exc
-            continue
-        except UnsafeXMLError:
-            raise
-        except Exception as exc:  # a mapping bug must cost one record, not the file
-            yield RecordError(
-                f"erreur interne en lisant la notice (internal error reading the record): {exc!r}",
-                position=position,
-                offset=line,
-                chunk=xml,
-            )
-            continue
-        yield record
+            leader, marc, warnings = notice_fields(notice, latin1)
+        except ValueError as exc:
+            raise RecordError(
+                str(exc), position=position, offset=notice.sourceline, chunk=xml
+            ) from None
+        record = unimarc.to_record(leader, marc, source)
+        record.original.format = "pmbxml"
+        record.original.raw = xml
+        record.original.charset = charset
+        record.original.warnings = doc_warnings + warnings + record.original.warnings
+        return record
+
+    for position, notice in enumerate(notices, 1):
+        xml = etree.tostring(notice, encoding="unicode", with_tail=False)
+        yield salvage(
+            lambda n=notice, p=position, x=xml: read_one(n, p, x),
+            position=position,
+            offset=notice.sourceline,
+            chunk=xml,
+        )
 
 
 def notice_xml(leader: str, fields: list[list[Any]]) -> str:

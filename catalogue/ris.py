@@ -20,7 +20,7 @@ from typing import ClassVar
 import rispy
 from rispy.config import WOK_LIST_TYPE_TAGS, WOK_TAG_KEY_MAPPING
 
-from catalogue.errors import FormatError, RecordError
+from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.record import (
     Agent,
     CustomField,
@@ -88,7 +88,6 @@ _TYPE_NAMES.update({
 })  # fmt: skip
 
 _MULTILINE_NOTE_TAGS = {"N1", "RN"}  # continuation lines of notes keep their line breaks
-_UNKNOWN_REASON = "erreur inattendue en lisant la notice (unexpected error reading the record)"
 
 
 class _RisTagParser(rispy.RisParser):
@@ -165,29 +164,29 @@ def read(
     chunks = _split_wok(lines) if wok else _split_ris(lines, tagged, ris_parser)
     seen_ids: set[str] = set()
     found = False
+
+    def read_one(chunk: _Chunk) -> Record:
+        if not chunk.start_tag:
+            raise _reject(chunk, _missing_start_reason(chunk))
+        parser = _WokTagParser() if wok else ris_parser
+        end = "" if chunk.terminated else "\nER" if wok else "\nER  - "
+        parsed = parser.parse("\n".join(chunk.tagged or chunk.lines) + end)
+        if len(parsed) != 1:
+            raise _reject(chunk, "notice illisible (record cannot be parsed)")
+        start_value = clean_space(str(parsed[0].get(parser.mapping[parser.START_TAG], "")))
+        pairs = [(t, v.strip()) for t, v in parsed[0].get("fields", []) if t and v.strip()]
+        return (_map_wok if wok else _map_ris)(start_value, pairs, chunk)
+
     for chunk in chunks:
         found = True
-        try:
-            if not chunk.start_tag:
-                raise _reject(chunk, _missing_start_reason(chunk))
-            parser = _WokTagParser() if wok else ris_parser
-            end = "" if chunk.terminated else "\nER" if wok else "\nER  - "
-            parsed = parser.parse("\n".join(chunk.tagged or chunk.lines) + end)
-            if len(parsed) != 1:
-                raise _reject(chunk, "notice illisible (record cannot be parsed)")
-            start_value = clean_space(str(parsed[0].get(parser.mapping[parser.START_TAG], "")))
-            pairs = [(t, v.strip()) for t, v in parsed[0].get("fields", []) if t and v.strip()]
-            record = (_map_wok if wok else _map_ris)(start_value, pairs, chunk)
-        except RecordError as error:
-            yield error
-            continue
-        except Exception as exc:  # a mapping bug costs one record, never the file
-            yield RecordError(
-                f"{_UNKNOWN_REASON}: {exc!r}",
-                position=chunk.position,
-                offset=chunk.line,
-                chunk=chunk.text,
-            )
+        record = salvage(
+            lambda c=chunk: read_one(c),
+            position=chunk.position,
+            offset=chunk.line,
+            chunk=chunk.text,
+        )
+        if isinstance(record, RecordError):
+            yield record
             continue
         if record.source_id in seen_ids:
             record.original.warnings.append(

@@ -62,3 +62,22 @@ def test_every_registered_reader_and_writer_resolves():
             assert callable(formats._resolve(fmt.reader)), fmt.name
         if fmt.writer:
             assert callable(formats._resolve(fmt.writer)), fmt.name
+
+
+def test_a_mapping_bug_costs_one_record_not_the_file(fixtures, monkeypatch):
+    from catalogue import ris
+
+    calls = []
+    real = ris._map_ris
+
+    def flaky(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyError("bug")
+        return real(*args)
+
+    monkeypatch.setattr(ris, "_map_ris", flaky)
+    items = list(ris.read((fixtures / "ris/example_full.ris").read_bytes()))
+    assert [type(i).__name__ for i in items] == ["RecordError", "Record"]
+    assert "erreur inattendue" in items[0].reason and items[0].position == 1
+    assert items[0].chunk.startswith("TY  -")
