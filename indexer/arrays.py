@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import pickle
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,6 +255,10 @@ class ValuesArrays:
         return vid if vid < self.size else -1
 
 
+POSTINGS_CACHE_BYTES = 48 << 20  # per serving process
+CACHED_POSTINGS_MIN = 500  # shorter lists decode fast enough
+
+
 @dataclass
 class ReaderArrays:
     """Everything the searcher computes with numpy for one Whoosh reader."""
@@ -267,6 +272,8 @@ class ReaderArrays:
     mapped: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     _lengths: dict[str, tuple[np.ndarray, float]] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
+    _postings: OrderedDict = field(default_factory=OrderedDict)
+    _postings_bytes: int = 0
 
     def lengths(self, fieldname: str) -> tuple[np.ndarray, float]:
         """Per-document lengths of a text field and their mean over live documents."""
@@ -280,7 +287,31 @@ class ReaderArrays:
         return found
 
     def postings(self, fieldname: str, text: str, weights: bool = True):
-        """Global doc numbers (and term frequencies) of one term over every segment."""
+        """Global doc numbers (and term frequencies) of one term over every segment.
+
+        Whoosh decodes posting blocks in pure Python (unpickle, zlib, delta decoding): most of
+        a query's time on frequent terms, which are also the ones queries repeat. So decoded
+        lists of frequent terms are kept, least recently used first out, within
+        POSTINGS_CACHE_BYTES; the cache lives as long as this reader (one index generation).
+        """
+        key = (fieldname, text, weights)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        found = self._read_postings(fieldname, text, weights)
+        size = found[0].nbytes + found[1].nbytes
+        if len(found[0]) >= CACHED_POSTINGS_MIN and size <= POSTINGS_CACHE_BYTES // 4:
+            for array in found:
+                array.setflags(write=False)  # shared by every later query: never changed
+            self._postings[key] = found
+            self._postings_bytes += size
+            while self._postings_bytes > POSTINGS_CACHE_BYTES:
+                _, (ids, wts) = self._postings.popitem(last=False)
+                self._postings_bytes -= ids.nbytes + wts.nbytes
+        return found
+
+    def _read_postings(self, fieldname: str, text: str, weights: bool):
         tbytes = text.encode("utf-8")
         ids_parts, w_parts = [], []
         for segreader, offset in self.leaves:

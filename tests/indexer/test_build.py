@@ -182,3 +182,22 @@ def test_cli_index_and_search(small, tmp_path: Path) -> None:
     result = runner.invoke(args=["search", "x", "--facet", "nonsense"])
     assert result.exit_code != 0
     context.pop()
+
+
+def test_cached_postings_never_outlive_a_change(small, monkeypatch) -> None:
+    """Decoded posting lists are kept per reader: a saved or deleted record shows at once."""
+    from indexer import arrays
+
+    monkeypatch.setattr(arrays, "CACHED_POSTINGS_MIN", 1)  # cache every list, even short ones
+    store, index_dir = small
+    with Searcher(index_dir) as searcher:
+        before = total(searcher, "finances")
+        assert before >= 1
+        assert total(searcher, "finances") == before  # now answered from the cache
+        record = Record(source="tests", source_id="c1", title="Les finances des communes")
+        store.save(record)
+        build.update(store, index_dir)
+        assert total(searcher, "finances") == before + 1
+        store.delete(record.id)
+        build.update(store, index_dir)
+        assert total(searcher, "finances") == before
