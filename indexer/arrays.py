@@ -228,10 +228,35 @@ class ValuesArrays:
     vals: np.ndarray
     size: int  # vocabulary size when built (ids beyond it belong to later readers)
     _first: np.ndarray | None = None
+    _by_doc: tuple[np.ndarray, np.ndarray] | None = None
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
-        """Documents per value among those of `mask` (a boolean array over doc numbers)."""
-        return np.bincount(self.vals[mask[self.docs]], minlength=self.size)
+        """Documents per value among those of `mask` (a boolean array over doc numbers).
+
+        Over every (document, value) entry when many documents are hit; through a by-document
+        index when few are, so that a narrow search pays for its own hits only.
+        """
+        hits = np.flatnonzero(mask)
+        if len(hits) * SPARSE_HITS_RATIO > len(mask):
+            return np.bincount(self.vals[mask[self.docs]], minlength=self.size)
+        indptr, vals = self.by_doc(len(mask))
+        starts = indptr[hits]
+        lengths = indptr[hits + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(self.size, dtype=np.int64)
+        ends = np.cumsum(lengths)
+        index = np.arange(total) + np.repeat(starts - (ends - lengths), lengths)
+        return np.bincount(vals[index], minlength=self.size)
+
+    def by_doc(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The entries sorted by document, with each document's start (CSR), built once."""
+        if self._by_doc is None:
+            order = np.argsort(self.docs, kind="stable")
+            docs = self.docs[order]
+            indptr = np.searchsorted(docs, np.arange(n + 1)).astype(np.int64)
+            self._by_doc = (indptr, self.vals[order])
+        return self._by_doc
 
     def docs_with(self, value_ids: list[int], n: int) -> np.ndarray:
         wanted = np.zeros(max(self.size, 1), dtype=bool)
@@ -255,6 +280,7 @@ class ValuesArrays:
         return vid if vid < self.size else -1
 
 
+SPARSE_HITS_RATIO = 4  # fewer hits than a quarter of the documents: count through by_doc
 POSTINGS_CACHE_BYTES = 48 << 20  # per serving process
 CACHED_POSTINGS_MIN = 500  # shorter lists decode fast enough
 

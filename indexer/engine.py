@@ -12,6 +12,7 @@ Scoring: BM25 per field, summed with per-field boosts (title ×3, subject ×2): 
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -157,7 +158,7 @@ class Engine:
     def _in_field(self, field: str, text: str, boost: float = 1.0) -> Result | None:
         """`text` in one field: all its terms, adjacent when there are several (a phrase)."""
         wfield, mode = TEXT_FIELDS[field]
-        terms = analysis.terms(text, mode)
+        terms = _query_terms(text, mode)
         if not terms:
             return None
         mask = np.ones(self.n, dtype=bool)
@@ -264,3 +265,9 @@ class Engine:
 def _looks_like_identifier(text: str) -> bool:
     digits = sum(c.isdigit() for c in text)
     return digits >= 7 and all(c.isdigit() or c in "-xX " for c in text.strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _query_terms(text: str, mode: str) -> tuple[str, ...]:
+    """A query word's terms: the same word is analysed once, not once per field it is sought in."""
+    return tuple(analysis.terms(text, mode))

@@ -13,8 +13,9 @@ import math
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 SORTS = ("relevance", "date_desc", "date_asc", "title", "author")
+RESULTS_CACHED = 256  # results kept per index generation and process
 SUGGEST_BELOW = 1  # propose a correction when fewer hits than this
 
 
@@ -161,6 +163,9 @@ class _State:
     arrays: ReaderArrays
     engine: Engine
     segreaders: dict[str, Any]
+    # results of recent requests on this generation (the home page's empty query, popular
+    # drill-downs, a visitor paging back and forth): gone with the generation
+    results: OrderedDict = field(default_factory=OrderedDict)
 
 
 @dataclass
@@ -303,6 +308,11 @@ class Searcher:
             state = self._state
             if state is None:
                 return self._empty(request, page, per_page, started)
+            key = repr(request)
+            cached = state.results.get(key)
+            if cached is not None:
+                state.results.move_to_end(key)
+                return replace(cached, elapsed_ms=(time.perf_counter() - started) * 1000)
             computed = self._compute(state, request)
             engine = state.engine
             final = computed.final
@@ -333,19 +343,23 @@ class Searcher:
             suggestion = None
             if total < SUGGEST_BELOW and not isinstance(computed.node, All):
                 suggestion = self._suggest(state, request, computed)
-        return SearchResult(
-            total=total,
-            hits=hits,
-            facets=facets,
-            page=page,
-            per_page=per_page,
-            pages=max(1, math.ceil(total / per_page)),
-            suggestion=suggestion,
-            year_histogram=histogram,
-            query=computed.query,
-            degraded=computed.degraded,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
-        )
+            result = SearchResult(
+                total=total,
+                hits=hits,
+                facets=facets,
+                page=page,
+                per_page=per_page,
+                pages=max(1, math.ceil(total / per_page)),
+                suggestion=suggestion,
+                year_histogram=histogram,
+                query=computed.query,
+                degraded=computed.degraded,
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+            )
+            state.results[key] = result
+            if len(state.results) > RESULTS_CACHED:
+                state.results.popitem(last=False)
+        return result
 
     def _empty(self, request: Any, page: int, per_page: int, started: float) -> SearchResult:
         facets = {name: FacetResult(name, f.label) for name, f in self.facets.items()}
