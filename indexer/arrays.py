@@ -236,9 +236,9 @@ class ValuesArrays:
         Over every (document, value) entry when many documents are hit; through a by-document
         index when few are, so that a narrow search pays for its own hits only.
         """
-        hits = np.flatnonzero(mask)
-        if len(hits) * SPARSE_HITS_RATIO > len(mask):
+        if np.count_nonzero(mask) * SPARSE_HITS_RATIO > len(mask):
             return np.bincount(self.vals[mask[self.docs]], minlength=self.size)
+        hits = np.flatnonzero(mask)
         indptr, vals = self.by_doc(len(mask))
         starts = indptr[hits]
         lengths = indptr[hits + 1] - starts

@@ -152,9 +152,16 @@ class Facet:
         if alphabetical or not self.by_count:
             order = ids[np.argsort(rank[ids], kind="stable")]
         else:
-            order = ids[np.lexsort((rank[ids], -counts[ids]))]
+            need = None if limit is None else (offset + limit) * 3
+            if need is not None and len(ids) > 4 * need:
+                # only the top values are shown: sort those (every tie at the cut kept)
+                cut = np.partition(counts[ids], len(ids) - need)[len(ids) - need]
+                top = ids[counts[ids] >= cut]
+            else:
+                top = ids
+            order = top[np.lexsort((rank[top], -counts[top]))]
         extra = [v for v in chosen if arrays.id_of(v) < 0 or not counts[arrays.id_of(v)]]
-        total = len(order) + len(extra)
+        total = len(ids) + len(extra)
         stop = None if limit is None else offset + limit
         window = order[offset:stop] if alphabetical else order[: None if stop is None else stop * 3]
         values = [
