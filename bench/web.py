@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from catalogue.record import Agent, Item, Link, Publication, Record, Series, Subject  # noqa: E402
 from catalogue.store import Store  # noqa: E402
+from web import serve  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 README = ROOT / "bench" / "README.md"
@@ -450,7 +451,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of measured load")
     parser.add_argument("--max-requests", type=int, default=50_000)
-    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
+    parser.add_argument("--workers", type=int, default=serve.default_workers())
     parser.add_argument("--breakdown", type=int, default=200, help="URLs timed one at a time")
     parser.add_argument("--no-readme", action="store_true", help="print only")
     args = parser.parse_args()

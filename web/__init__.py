@@ -28,7 +28,7 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "PER_PAGE": 20,
         "FACET_LIMIT": 10,
         "BASKET_MAX": 200,
-        "SERVE_WORKERS": None,  # docbase serve: 2 x cores, between 2 and 8
+        "SERVE_WORKERS": None,  # docbase serve: one per core, between 2 and 8
         "PROXY_COUNT": 0,  # reverse proxies in front (trust their X-Forwarded-* headers)
         "CSRF_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "fr",

@@ -15,7 +15,9 @@ from flask.cli import with_appcontext
 
 
 def default_workers() -> int:
-    return max(2, min(8, (os.cpu_count() or 1) * 2))
+    """One worker per core (at least 2): searching is CPU-bound, and each worker keeps its own
+    caches; 2 workers served 100 pages/s on 2 cores where 4 served 82 (bench/README.md)."""
+    return max(2, min(8, os.cpu_count() or 1))
 
 
 def gunicorn_options(host: str, port: int, workers: int, **extra: Any) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def run_gunicorn(instance: str, options: dict[str, Any]) -> None:
     "--workers",
     default=None,
     type=click.IntRange(1, 64),
-    help="Nombre de processus (défaut : 2 × cœurs, de 2 à 8).",
+    help="Nombre de processus (défaut : un par cœur, de 2 à 8).",
 )
 @with_appcontext
 def serve_command(host: str, port: int, workers: int | None) -> None:
