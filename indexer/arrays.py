@@ -233,10 +233,10 @@ class ValuesArrays:
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """Documents per value among those of `mask` (a boolean array over doc numbers).
 
-        Over every (document, value) entry when many documents are hit; through a by-document
-        index when few are, so that a narrow search pays for its own hits only.
+        Over every (document, value) entry when most documents are hit; else through a
+        by-document index, so that a search pays for its own hits only.
         """
-        if np.count_nonzero(mask) * SPARSE_HITS_RATIO > len(mask):
+        if np.count_nonzero(mask) > DENSE_ABOVE * len(mask):
             return np.bincount(self.vals[mask[self.docs]], minlength=self.size)
         hits = np.flatnonzero(mask)
         indptr, vals = self.by_doc(len(mask))
@@ -280,7 +280,9 @@ class ValuesArrays:
         return vid if vid < self.size else -1
 
 
-SPARSE_HITS_RATIO = 4  # fewer hits than a quarter of the documents: count through by_doc
+# count through by_doc unless most documents are hit: measured at 100k records, by_doc is 1.5–3×
+# faster up to half the documents hit (descriptors 2.0 vs 4.3 ms at 50%), even at 60%
+DENSE_ABOVE = 0.6
 POSTINGS_CACHE_BYTES = 48 << 20  # per serving process
 CACHED_POSTINGS_MIN = 500  # shorter lists decode fast enough
 

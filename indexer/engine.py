@@ -184,6 +184,23 @@ class Engine:
             mask &= phrase_mask
         return mask, scores
 
+    def _one_term_anywhere(self, text: str) -> Result | None:
+        """A one-term word in every default field: the union built on doc numbers directly,
+        two arrays instead of several per field (most query words are such words)."""
+        mask = np.zeros(self.n, dtype=bool)
+        scores = np.zeros(self.n, dtype=np.float32)
+        seen = False
+        for name, boost in DEFAULT_FIELDS.items():
+            wfield, mode = TEXT_FIELDS[name]
+            terms = _query_terms(text, mode)
+            if not terms:
+                continue
+            seen = True
+            ids, sc = self.term_scores(wfield, terms[0])
+            mask[ids] = True
+            scores[ids] += boost * sc
+        return (mask, scores) if seen else None
+
     def words(self, field: str, text: str, phrase: bool) -> Result | None:
         """A typed word or a quoted phrase in a field; in "all", in any default field."""
         if field == "isbn":
@@ -192,6 +209,8 @@ class Engine:
             return None
         if field != "all":
             found = self._in_field(field if field in TEXT_FIELDS else "title", text)
+        elif all(len(_query_terms(text, TEXT_FIELDS[f][1])) <= 1 for f in DEFAULT_FIELDS):
+            found = self._one_term_anywhere(text)
         else:
             found = None
             for name, boost in DEFAULT_FIELDS.items():

@@ -41,7 +41,11 @@ def default_settings(instance: Path) -> dict[str, Any]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Settings from defaults → `<instance>/config.py` → `DOCBASE_*` environment variables."""
-    instance = Path(test_config["INSTANCE"]) if test_config and "INSTANCE" in test_config else None
+    instance = (
+        Path(test_config["INSTANCE"]).resolve()
+        if test_config and "INSTANCE" in test_config
+        else None
+    )
     instance = instance or instance_folder()
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
