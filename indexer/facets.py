@@ -138,10 +138,17 @@ class Facet:
         counts = arrays.counts(hits)
         ids = np.nonzero(counts)[0]
         if prefix:
+            # A–Z lists: values that start with the prefix; filtering a facet's values: any of
+            # their words may ("ville" finds "Politique de la ville")
             wanted = fold(prefix).strip()
             folded = self.folded_labels(engine)
             ids = np.array(
-                [i for i in ids if folded[i].startswith(wanted) or f" {wanted}" in folded[i]],
+                [
+                    i
+                    for i in ids
+                    if folded[i].startswith(wanted)
+                    or (not alphabetical and f" {wanted}" in folded[i])
+                ],
                 dtype=np.int64,
             )
         chosen = {v: "selected" for v in selected} | {v: "excluded" for v in excluded}
