@@ -137,7 +137,7 @@ def run_serve(store_path: Path, index_dir: Path, rounds: int) -> dict:
     from indexer.search import Searcher, SearchRequest
 
     imported = time.perf_counter()
-    searcher = Searcher(index_dir)
+    searcher = Searcher(index_dir, results_cached=0)  # the engine, not the results cache
     opened = time.perf_counter()
     first = searcher.search(SearchRequest(q="politique internationale"))
     first_done = time.perf_counter()

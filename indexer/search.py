@@ -202,8 +202,16 @@ def _retry(method: Callable[..., Any]) -> Callable[..., Any]:
 class Searcher:
     """Search over the live index of an instance; one per process, shared by its threads."""
 
-    def __init__(self, index_dir: str | Path, themes_file: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        index_dir: str | Path,
+        themes_file: str | Path | None = None,
+        results_cached: int = RESULTS_CACHED,
+    ) -> None:
+        """`results_cached`: how many recent results to keep per index generation (0: none,
+        as benchmarks of the engine itself want)."""
         self.index_dir = Path(index_dir)
+        self.results_cached = results_cached
         self.themes_file = resolve_themes_file(themes_file, self.index_dir.parent)
         self.theme_list = load_themes(self.themes_file)
         self.facets: dict[str, Facet] = make_facets(self.theme_list)
@@ -308,8 +316,8 @@ class Searcher:
             state = self._state
             if state is None:
                 return self._empty(request, page, per_page, started)
-            key = repr(request)
-            cached = state.results.get(key)
+            key = repr(request) if self.results_cached else None
+            cached = state.results.get(key) if key else None
             if cached is not None:
                 state.results.move_to_end(key)
                 return replace(cached, elapsed_ms=(time.perf_counter() - started) * 1000)
@@ -356,9 +364,10 @@ class Searcher:
                 degraded=computed.degraded,
                 elapsed_ms=(time.perf_counter() - started) * 1000,
             )
-            state.results[key] = result
-            if len(state.results) > RESULTS_CACHED:
-                state.results.popitem(last=False)
+            if key:
+                state.results[key] = result
+                if len(state.results) > self.results_cached:
+                    state.results.popitem(last=False)
         return result
 
     def _empty(self, request: Any, page: int, per_page: int, started: float) -> SearchResult:
