@@ -169,5 +169,6 @@ def test_damaged_and_non_marc_oai_files_get_one_clear_error_each(runner):
     errors = {Path(e.split(": ", 1)[0]).name: e for e in report["errors"]}
     assert sorted(errors) == sorted(names)
     assert "XML mal formé" in errors["pyoai_fake3__00001.xml"]
+    assert "XML mal formé" in errors["pyoai_fake4__00001.xml"]  # an undefined entity
     assert "aucune notice MARC" in errors["traject_sample-oai-pmh.xml"]
     assert all("Traceback" not in e for e in errors.values())
