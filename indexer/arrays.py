@@ -31,7 +31,7 @@ from whoosh.util.numeric import byte_to_length
 from indexer.schema import ARRAY_FIELDS
 
 ARRAYS_DIR = "arrays"
-ARRAYS_VERSION = 1
+ARRAYS_VERSION = 2  # 2: entries in document order
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 EMPTY_I = np.zeros(0, dtype=np.int32)
 EMPTY_F = np.zeros(0, dtype=np.float32)
@@ -133,7 +133,10 @@ def _read_segment_values(segreader: Any) -> SegmentValues:
             vocab.append(tbytes.decode("utf-8"))
         docs = np.concatenate(doc_chunks) if doc_chunks else EMPTY_I
         vals = np.concatenate(val_chunks) if val_chunks else EMPTY_I
-        fields[name] = (vocab, docs, vals)
+        # in document order (a document's values in vocabulary order): segments concatenated
+        # in offset order are then in document order too, which `ValuesArrays.by_doc` needs
+        order = np.argsort(docs, kind="stable")
+        fields[name] = (vocab, docs[order], vals[order])
     return SegmentValues(segreader.segment().segment_id(), segreader.doc_count_all(), fields)
 
 
@@ -250,12 +253,20 @@ class ValuesArrays:
         return np.bincount(vals[index], minlength=self.size)
 
     def by_doc(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The entries sorted by document, with each document's start (CSR), built once."""
+        """Each document's first entry (CSR) and the values in document order, built once.
+
+        Fields read from segments are in document order already (no sort after a refresh);
+        derived ones (themes, decades) are grouped by value and sorted here.
+        """
         if self._by_doc is None:
-            order = np.argsort(self.docs, kind="stable")
-            docs = self.docs[order]
-            indptr = np.searchsorted(docs, np.arange(n + 1)).astype(np.int64)
-            self._by_doc = (indptr, self.vals[order])
+            docs, vals = self.docs, self.vals
+            if len(docs) > 1 and bool((docs[1:] < docs[:-1]).any()):
+                order = np.argsort(docs, kind="stable")
+                docs, vals = docs[order], vals[order]
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            if len(docs):
+                np.cumsum(np.bincount(docs, minlength=n)[:n], out=indptr[1:])
+            self._by_doc = (indptr, vals)
         return self._by_doc
 
     def docs_with(self, value_ids: list[int], n: int) -> np.ndarray:
