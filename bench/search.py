@@ -235,7 +235,8 @@ def markdown(results: dict, notes: str = "") -> str:
         SECTION,
         "",
         f"Machine: {results['cpus']} cores; load average before {results['load_before']}, after"
-        f" {results['load_after']} (other engineers' processes shared the machine).",
+        f" {results['load_after']} (1-, 5- and 15-minute averages; the benchmark's own build"
+        " steps count in them).",
         "Records made from the real samples (see the docstring of bench/search.py); each size in"
         " fresh processes. Latency: ~20 queries × 5 rounds, every facet counted (10 facets),"
         " hits with snippets, in the serving process.",
