@@ -77,8 +77,7 @@ def written_records() -> list[Record]:
 def corpus(tmp_path_factory: pytest.TempPathFactory, fixtures: Path) -> Iterator[dict]:
     paths = [fixtures / name for name in FIXTURE_FILES]
     missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        pytest.skip(f"fixtures missing: {missing}")
+    assert not missing, f"fixtures missing: {missing}"
     folder = tmp_path_factory.mktemp("indexer")
     store = Store(folder / "docbase.sqlite3")
     report = import_paths(store, paths, rejects_dir=folder / "rejects")

@@ -20,8 +20,6 @@ from indexer.search import Searcher, SearchRequest
 def small(tmp_path: Path, fixtures: Path):
     """A store with the 35 real monographs of cotes8, indexed."""
     path = fixtures / "unimarc" / "medialab_cotes8.mrc"
-    if not path.exists():
-        pytest.skip("fixture missing")
     store = Store(tmp_path / "docbase.sqlite3")
     import_paths(store, [path], rejects_dir=tmp_path / "rejects")
     build.update(store, tmp_path / "index")
