@@ -6,7 +6,6 @@ sessions (basket, language) never leak from one test to another.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,27 +27,11 @@ from catalogue.record import (
 from catalogue.store import Store
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-CORPUS = Path(os.environ.get("DOCBASE_CORPUS", Path(__file__).parents[3] / "shared" / "corpus"))
-if not CORPUS.exists():
-    CORPUS = Path("/work/shared/corpus")
-
-
-def _first(*paths: Path) -> Path:
-    return next((p for p in paths if p.exists()), paths[-1])
-
-
-# Real records: the repository's fixtures first, else the same files in the shared corpus.
+# Real records, copied into tests/fixtures/ with their SOURCES.md rows.
 CORPUS_FILES = [
-    _first(
-        FIXTURES / "unimarc" / "medialab_cotes8.mrc", CORPUS / "unimarc" / "medialab_cotes8.mrc"
-    ),
-    _first(
-        FIXTURES / "unimarc" / "medialab_periouni.mrc", CORPUS / "unimarc" / "medialab_periouni.mrc"
-    ),
-    _first(
-        FIXTURES / "marc21" / "test_data.utf8.mrc",
-        CORPUS / "marc21" / "traject" / "test_data.utf8.mrc",
-    ),
+    FIXTURES / "unimarc" / "medialab_cotes8.mrc",
+    FIXTURES / "unimarc" / "medialab_periouni.mrc",
+    FIXTURES / "marc21" / "test_data.utf8.mrc",
 ]
 
 HOSTILE_TITLE = '<script>alert("titre")</script> Ségrégation & "ghettos" urbains'
