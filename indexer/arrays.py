@@ -232,17 +232,22 @@ class ValuesArrays:
     size: int  # vocabulary size when built (ids beyond it belong to later readers)
     _first: np.ndarray | None = None
     _by_doc: tuple[np.ndarray, np.ndarray] | None = None
+    _single: bool = False  # at most one value per document (type, source, decade…)
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """Documents per value among those of `mask` (a boolean array over doc numbers).
 
-        Over every (document, value) entry when most documents are hit; else through a
+        A field with one value per document counts over its document → value array; others
+        over every (document, value) entry when most documents are hit, else through a
         by-document index, so that a search pays for its own hits only.
         """
+        indptr, vals = self.by_doc(len(mask))
+        if self._single:
+            found = self.first(len(mask))[mask]
+            return np.bincount(found + 1, minlength=self.size + 1)[1:]
         if np.count_nonzero(mask) > DENSE_ABOVE * len(mask):
             return np.bincount(self.vals[mask[self.docs]], minlength=self.size)
         hits = np.flatnonzero(mask)
-        indptr, vals = self.by_doc(len(mask))
         starts = indptr[hits]
         lengths = indptr[hits + 1] - starts
         total = int(lengths.sum())
@@ -266,6 +271,7 @@ class ValuesArrays:
             indptr = np.zeros(n + 1, dtype=np.int64)
             if len(docs):
                 np.cumsum(np.bincount(docs, minlength=n)[:n], out=indptr[1:])
+            self._single = bool((docs[1:] != docs[:-1]).all()) if len(docs) > 1 else True
             self._by_doc = (indptr, vals)
         return self._by_doc
 
