@@ -21,7 +21,7 @@ from typing import Any
 from pymarc import marc8_mapping
 
 from catalogue import iso2709
-from catalogue.errors import FormatError, RecordError
+from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.record import (
     Agent,
     Classification,
@@ -1349,25 +1349,17 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     for position, offset, chunk in iso2709.split(data):
         if position == 1:
             leader_like = _LEADER_LIKE.match(chunk[:24]) is not None
-        try:
-            record = read_chunk(chunk, position, offset, source)
-        except RecordError as exc:
+        record = salvage(
+            lambda c=chunk, p=position, o=offset: read_chunk(c, p, o, source),
+            position=position,
+            offset=offset,
+            chunk=chunk,
+        )
+        if isinstance(record, RecordError):
             if read_any:
-                yield exc
+                yield record
             else:
-                pending.append(exc)
-            continue
-        except Exception as exc:  # a mapping bug must cost one record, not the file
-            error = RecordError(
-                f"erreur interne en lisant la notice (internal error reading the record): {exc!r}",
-                position=position,
-                offset=offset,
-                chunk=chunk,
-            )
-            if read_any:
-                yield error
-            else:
-                pending.append(error)
+                pending.append(record)
             continue
         if not read_any:
             read_any = True

@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from catalogue import iso2709, iso5426
-from catalogue.errors import RecordError
+from catalogue.errors import RecordError, salvage
 from catalogue.record import (
     BIB_LEVELS,
     Agent,
@@ -1211,36 +1211,24 @@ def from_record(record: Record) -> tuple[str, list[list[Any]]]:
 def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Read a UNIMARC ISO 2709 file; a record that cannot be read becomes a RecordError."""
     for position, offset, chunk in iso2709.split(data):
-        try:
-            raw, repairs = iso2709.read(chunk, position, offset)
-        except RecordError as err:
-            yield RecordError(
-                f"notice rejetée, structure ISO 2709 invalide (invalid ISO 2709 record): "
-                f"{err.reason}",
-                position=position,
-                offset=offset,
-                chunk=chunk,
-            )
-            continue
-        try:
-            marc, charset, warnings = decode_raw(raw)
-            warnings = repairs + warnings
-            record = to_record(raw.leader, marc, source)
-        except Exception as err:  # a mapping bug must not stop the file
-            yield RecordError(
-                f"notice rejetée, conversion impossible (record could not be mapped): "
-                f"{type(err).__name__}: {err}",
-                position=position,
-                offset=offset,
-                chunk=chunk,
-            )
-            continue
-        original = record.original
-        original.charset = charset
-        original.raw = chunk
-        if warnings:
-            original.warnings[:0] = warnings
-        yield record
+        yield salvage(
+            lambda c=chunk, p=position, o=offset: read_chunk(c, p, o, source),
+            position=position,
+            offset=offset,
+            chunk=chunk,
+        )
+
+
+def read_chunk(chunk: bytes, position: int, offset: int, source: str = "") -> Record:
+    """One record's bytes → Record; `RecordError` when its structure cannot be read."""
+    raw, repairs = iso2709.read(chunk, position, offset)
+    marc, charset, warnings = decode_raw(raw)
+    record = to_record(raw.leader, marc, source)
+    original = record.original
+    original.charset = charset
+    original.raw = chunk
+    original.warnings[:0] = repairs + warnings
+    return record
 
 
 def write(records: Iterable[Record]) -> Iterator[bytes]:

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from catalogue.record import nfc
+
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 _APOSTROPHE_RE = re.compile(r"['’]")
 ELISIONS = frozenset(
@@ -44,10 +46,6 @@ def fold(text: str) -> str:
 
 
 FOLDED_STOP_WORDS = frozenset(fold(w) for w in STOP_WORDS)
-
-
-def nfc(text: str) -> str:
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _split(word: str, start: int) -> Iterator[tuple[str, int, int]]:

@@ -15,6 +15,7 @@ from flask import Flask, current_app, g
 from werkzeug.exceptions import ServiceUnavailable
 
 from catalogue.store import Store
+from indexer.search import Searcher
 
 _EXT = "docbase.searcher"
 _lock = threading.Lock()
@@ -48,10 +49,6 @@ def get_searcher() -> Any:
 
 
 def _open_searcher(app: Flask) -> Any:
-    try:
-        from indexer.search import Searcher
-    except ImportError as exc:  # pragma: no cover - the indexer ships with docbase
-        raise IndexUnavailable() from exc
     index_dir = Path(app.config["INDEX_DIR"])
     themes = app.config.get("THEMES_FILE")
     try:

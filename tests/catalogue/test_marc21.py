@@ -49,7 +49,7 @@ def sub(record: Record, tag: str, code: str) -> str:
 
 def no_internal_errors(items: list) -> None:
     internal = [
-        str(i) for i in items if isinstance(i, RecordError) and "erreur interne" in i.reason
+        str(i) for i in items if isinstance(i, RecordError) and "erreur inattendue" in i.reason
     ]
     assert not internal, internal
 

@@ -223,7 +223,7 @@ def _outcomes(data: bytes) -> None:
     for item in items:
         assert isinstance(item, Record | RecordError)
         if isinstance(item, RecordError):
-            assert "erreur interne" not in item.reason, item.reason
+            assert "erreur inattendue" not in item.reason, item.reason
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

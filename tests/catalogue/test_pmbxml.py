@@ -139,4 +139,4 @@ def test_malformed_pmb_xml(pieces, encoding):
     for item in items:
         assert isinstance(item, Record | RecordError)
         if isinstance(item, RecordError):
-            assert "erreur interne" not in item.reason, item.reason
+            assert "erreur inattendue" not in item.reason, item.reason
