@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from catalogue import bibtex, formats
 from catalogue.errors import FormatError, RecordError
 from catalogue.record import Record
+from tests.catalogue.fuzzing import FUZZ, MUTATIONS, assert_outcomes_are_typed, mutate
 
 BIB = Path(__file__).resolve().parent.parent / "fixtures" / "bibtex"
 FILES = sorted(BIB.glob("*.bib"))
@@ -391,17 +392,10 @@ def test_not_bibtex_is_a_format_error(data):
 
 
 def _outcomes_are_typed(data: bytes) -> None:
-    try:
-        outcomes = list(bibtex.read(data))
-    except FormatError:
-        return
-    for outcome in outcomes:
-        assert isinstance(outcome, Record | RecordError)
-        if isinstance(outcome, RecordError):
-            assert not outcome.reason.startswith("erreur inattendue"), outcome.reason
+    assert_outcomes_are_typed(bibtex.read, data)
 
 
-_FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_FUZZ = FUZZ
 _BIB_BITS = st.sampled_from(
     ["@article{", "@book(", "@string{", "@comment{", "@preamble{", "}", ")", "{", '"', ",", "=",
      " # ", "title", "author", " and ", "{\\'e}", "\\", "$", "%", "crossref = {k}", "k", "\n",
@@ -424,14 +418,7 @@ def test_random_bibtex_like_text(parts):
 @_FUZZ
 @given(
     st.sampled_from(FILES),
-    st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255), st.booleans()), max_size=20),
+    MUTATIONS,
 )
 def test_mutated_fixtures(path, mutations):
-    data = bytearray(path.read_bytes())
-    for where, byte, insert in mutations:
-        where %= len(data) + 1
-        if insert:
-            data[where:where] = bytes([byte])
-        elif where < len(data):
-            del data[where]
-    _outcomes_are_typed(bytes(data))
+    _outcomes_are_typed(mutate(path.read_bytes(), mutations))

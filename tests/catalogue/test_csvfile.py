@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from catalogue import csvfile, formats
 from catalogue.errors import FormatError, RecordError
 from catalogue.record import DOC_TYPES, Record
+from tests.catalogue.fuzzing import FUZZ, MUTATIONS, assert_outcomes_are_typed, mutate
 
 CSV = Path(__file__).resolve().parent.parent / "fixtures" / "csv"
 CP1252 = CSV / "notices_excel_cp1252.csv"
@@ -319,17 +320,10 @@ def test_not_a_spreadsheet_of_records_is_a_format_error(data):
 
 
 def _outcomes_are_typed(data: bytes) -> None:
-    try:
-        outcomes = list(csvfile.read(data))
-    except FormatError:
-        return
-    for outcome in outcomes:
-        assert isinstance(outcome, Record | RecordError)
-        if isinstance(outcome, RecordError):
-            assert not outcome.reason.startswith("erreur inattendue"), outcome.reason
+    assert_outcomes_are_typed(csvfile.read, data)
 
 
-_FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_FUZZ = FUZZ
 _CELLS = st.one_of(
     st.sampled_from(["Dupont, Jean (dir.)", "2019", "12/03/2019", "livre", "fre ; xx", '"', ";",
                      "\n", "978-2-07-036822-8", "1234-5678", "doi:10.1/x", "(", ")", ""]),
@@ -357,17 +351,10 @@ def test_random_spreadsheets(header, rows, separator):
 @_FUZZ
 @given(
     st.sampled_from([CP1252, UTF8_BOM]),
-    st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255), st.booleans()), max_size=20),
+    MUTATIONS,
 )
 def test_mutated_fixtures(path, mutations):
-    data = bytearray(path.read_bytes())
-    for where, byte, insert in mutations:
-        where %= len(data) + 1
-        if insert:
-            data[where:where] = bytes([byte])
-        elif where < len(data):
-            del data[where]
-    _outcomes_are_typed(bytes(data))
+    _outcomes_are_typed(mutate(path.read_bytes(), mutations))
 
 
 def test_caption_rows_above_the_header_are_skipped_and_said():

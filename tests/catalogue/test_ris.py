@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 import rispy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from catalogue import formats, ris
 from catalogue.errors import FormatError, RecordError
 from catalogue.record import Record
+from tests.catalogue.fuzzing import FUZZ, MUTATIONS, assert_outcomes_are_typed, mutate
 
 RIS = Path(__file__).resolve().parent.parent / "fixtures" / "ris"
 FILES = sorted(RIS.glob("*.ris"))
@@ -339,17 +340,10 @@ def test_chapter_thesis_and_people():
 
 
 def _outcomes_are_typed(data: bytes) -> None:
-    try:
-        outcomes = list(ris.read(data))
-    except FormatError:
-        return
-    for outcome in outcomes:
-        assert isinstance(outcome, Record | RecordError)
-        if isinstance(outcome, RecordError):
-            assert not outcome.reason.startswith("erreur inattendue"), outcome.reason
+    assert_outcomes_are_typed(ris.read, data)
 
 
-_FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_FUZZ = FUZZ
 _RIS_LINES = st.sampled_from(
     ["TY  - JOUR", "TY  - ", "TI  - Titre", "AU  - Nom, Prénom", "ER  - ", "ER  -", "PY  - 2020//",
      "SN  - 1234-5678", "  suite", "", "DO  - x", "SP  - 1", "EP  - 2", "LA  - fr", "UR  - a;b",
@@ -372,17 +366,10 @@ def test_random_ris_like_lines(lines):
 @_FUZZ
 @given(
     st.sampled_from(FILES),
-    st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255), st.booleans()), max_size=20),
+    MUTATIONS,
 )
 def test_mutated_fixtures(path, mutations):
-    data = bytearray(path.read_bytes())
-    for where, byte, insert in mutations:
-        where %= len(data) + 1
-        if insert:
-            data[where:where] = bytes([byte])
-        elif where < len(data):
-            del data[where]
-    _outcomes_are_typed(bytes(data))
+    _outcomes_are_typed(mutate(path.read_bytes(), mutations))
 
 
 def test_bent_tag_layout_is_accepted_when_the_file_has_no_standard_ty():
