@@ -168,9 +168,12 @@ def test_advanced_search_rows(searcher) -> None:
 )
 def test_malformed_input_never_raises(searcher, text: str) -> None:
     result = searcher.search(SearchRequest(q=text))
-    assert result.total >= 0
     if not text.strip() or text in ("OR", "AND", "NOT", "-", "*"):
         assert result.total == searcher.record_count()
+    # what is left of the input once simplified is searched as plain words
+    same_as = {"droit " * 2000: "droit", "((((((((((droit": "droit"}
+    if text in same_as:
+        assert result.total == searcher.search(SearchRequest(q=same_as[text])).total > 0
 
 
 def test_malformed_request_values_are_clamped(searcher) -> None:
