@@ -48,7 +48,7 @@ bench: install
 
 ## make translations: extract the interface's messages, update and compile the catalogues
 translations: install
-	$(BIN)/pybabel extract -F web/babel.cfg -k _l -k lazy_gettext --no-location -o web/translations/messages.pot .
+	$(BIN)/pybabel extract -F web/babel.cfg -k _l -k lazy_gettext -k N_ --no-location -o web/translations/messages.pot .
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-location
 	$(BIN)/pybabel compile -d web/translations
 

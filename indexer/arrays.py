@@ -233,29 +233,58 @@ class ValuesArrays:
     _first: np.ndarray | None = None
     _by_doc: tuple[np.ndarray, np.ndarray] | None = None
     _single: bool = False  # at most one value per document (type, source, decade…)
+    _bitmaps: np.ndarray | bool | None = None  # False: too many values for bitmaps
 
-    def counts(self, mask: np.ndarray) -> np.ndarray:
-        """Documents per value among those of `mask` (a boolean array over doc numbers).
+    def counts(self, hits: np.ndarray | Hits) -> np.ndarray:
+        """Documents per value among `hits` (a boolean array over doc numbers, or `Hits`).
 
-        A field with one value per document counts over its document → value array; others
-        over every (document, value) entry when most documents are hit, else through a
-        by-document index, so that a search pays for its own hits only.
+        A field of a few values counts with one bitmap per value (a popcount of bitmap AND
+        hits: a few microseconds per value whatever the number of hits); a field with one
+        value per document over its document → value array; others over every (document,
+        value) entry when most documents are hit, else through a by-document index, so that
+        a search pays for its own hits only.
         """
-        indptr, vals = self.by_doc(len(mask))
+        hits = hits if isinstance(hits, Hits) else Hits(hits)
+        n = len(hits.mask)
+        bits = self.bitmaps(n)
+        if bits is not None:
+            if not len(bits):
+                return np.zeros(0, dtype=np.int64)
+            return np.bitwise_count(bits & hits.bits).sum(axis=1, dtype=np.int64)
+        indptr, vals = self.by_doc(n)
         if self._single:
-            found = self.first(len(mask))[mask]
+            found = self.first(n)[hits.docs]
             return np.bincount(found + 1, minlength=self.size + 1)[1:]
-        if np.count_nonzero(mask) > DENSE_ABOVE * len(mask):
-            return np.bincount(self.vals[mask[self.docs]], minlength=self.size)
-        hits = np.flatnonzero(mask)
-        starts = indptr[hits]
-        lengths = indptr[hits + 1] - starts
+        if hits.count > DENSE_ABOVE * n:
+            return np.bincount(self.vals[hits.mask[self.docs]], minlength=self.size)
+        docs = hits.docs
+        starts = indptr[docs]
+        lengths = indptr[docs + 1] - starts
         total = int(lengths.sum())
         if not total:
             return np.zeros(self.size, dtype=np.int64)
         ends = np.cumsum(lengths)
         index = np.arange(total) + np.repeat(starts - (ends - lengths), lengths)
         return np.bincount(vals[index], minlength=self.size)
+
+    def bitmaps(self, n: int) -> np.ndarray | None:
+        """One bitmap of documents per value (rows of uint64 words), for fields of few values;
+        None for the others (a bitmap per author would cost more than it saves)."""
+        if self._bitmaps is None:
+            words = (n + 63) // 64
+            if self.size > BITMAP_MAX_VALUES or self.size * words * 8 > BITMAP_MAX_BYTES:
+                self._bitmaps = False
+            else:
+                bitmaps = np.zeros((self.size, words), dtype=np.uint64)
+                row = np.zeros(words * 64, dtype=bool)
+                order = np.argsort(self.vals, kind="stable")
+                bounds = np.searchsorted(self.vals[order], np.arange(self.size + 1))
+                for vid in range(self.size):
+                    row[:] = False
+                    row[self.docs[order[bounds[vid] : bounds[vid + 1]]]] = True
+                    bitmaps[vid] = np.packbits(row, bitorder="little").view(np.uint64)
+                self._bitmaps = bitmaps
+        return None if self._bitmaps is False else self._bitmaps
 
     def by_doc(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Each document's first entry (CSR) and the values in document order, built once.
@@ -276,6 +305,13 @@ class ValuesArrays:
         return self._by_doc
 
     def docs_with(self, value_ids: list[int], n: int) -> np.ndarray:
+        bits = self.bitmaps(n)
+        if bits is not None:
+            rows = [vid for vid in value_ids if 0 <= vid < self.size]
+            if not rows:
+                return np.zeros(n, dtype=bool)
+            union = np.bitwise_or.reduce(bits[rows], axis=0)
+            return np.unpackbits(union.view(np.uint8), count=n, bitorder="little").view(bool)
         wanted = np.zeros(max(self.size, 1), dtype=bool)
         for vid in value_ids:
             if 0 <= vid < self.size:
@@ -297,6 +333,44 @@ class ValuesArrays:
         return vid if vid < self.size else -1
 
 
+class Hits:
+    """A set of documents as a boolean mask over doc numbers, with the forms facet counting
+    needs (doc numbers, a bitmap, the count) computed once and shared by a search's facets."""
+
+    __slots__ = ("mask", "_docs", "_bits", "_count")
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = mask
+        self._docs: np.ndarray | None = None
+        self._bits: np.ndarray | None = None
+        self._count: int | None = None
+
+    @property
+    def docs(self) -> np.ndarray:
+        if self._docs is None:
+            self._docs = np.flatnonzero(self.mask)
+        return self._docs
+
+    @property
+    def count(self) -> int:
+        if self._count is None:
+            self._count = int(np.count_nonzero(self.mask))
+        return self._count
+
+    @property
+    def bits(self) -> np.ndarray:
+        """The mask packed in uint64 words, as `ValuesArrays.bitmaps` rows are."""
+        if self._bits is None:
+            n = len(self.mask)
+            padded = np.zeros((n + 63) // 64 * 64, dtype=bool)
+            padded[:n] = self.mask
+            self._bits = np.packbits(padded, bitorder="little").view(np.uint64)
+        return self._bits
+
+
+# bitmaps per value for fields of few values: 128 values × 100,000 documents = 1.6 MB
+BITMAP_MAX_VALUES = 128
+BITMAP_MAX_BYTES = 16 << 20
 # count through by_doc unless most documents are hit: measured at 100k records, by_doc is 1.5–3×
 # faster up to half the documents hit (descriptors 2.0 vs 4.3 ms at 50%), even at 60%
 DENSE_ABOVE = 0.6

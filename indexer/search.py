@@ -25,7 +25,7 @@ from whoosh.reading import MultiReader, ReaderClosed, SegmentReader
 from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer import analysis
-from indexer.arrays import ReaderArrays, build_reader_arrays, open_index
+from indexer.arrays import Hits, ReaderArrays, build_reader_arrays, open_index
 from indexer.build import current_generation
 from indexer.engine import Engine
 from indexer.facets import FACETS, Facet, FacetResult, FacetValue, make_facets
@@ -179,16 +179,20 @@ class _Computed:
     query: str
     degraded: bool
     node: Node
+    _final_hits: Hits | None = None
 
-    def hits_for(self, name: str) -> np.ndarray:
-        """Hits with every facet filter applied except `name`'s own."""
+    def hits_for(self, name: str) -> Hits:
+        """Hits with every facet filter applied except `name`'s own (facets without a filter
+        of their own share one `Hits`, so its doc numbers and bitmap are computed once)."""
         if name not in self.filters:
-            return self.final
+            if self._final_hits is None:
+                self._final_hits = Hits(self.final)
+            return self._final_hits
         mask = self.base.copy()
         for other, fmask in self.filters.items():
             if other != name:
                 mask &= fmask
-        return mask
+        return Hits(mask)
 
 
 def _retry(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,15 +6,19 @@ back button and reloading never resubmit. The session is a signed cookie: the ba
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import (
     Blueprint,
     Flask,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
+    url_for,
 )
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -22,6 +26,7 @@ from werkzeug.wrappers import Response
 from web.display import publication_line
 from web.i18n import safe_next
 from web.searching import get_store
+from web.security import csrf_token
 from web.state import BadParameter
 
 bp = Blueprint("basket", __name__, url_prefix="/selection")
@@ -36,6 +41,20 @@ def basket_ids() -> list[int]:
 
 def basket_count() -> int:
     return len(basket_ids())
+
+
+def basket_forms() -> SimpleNamespace:
+    """What every "add to / remove from the selection" form of a page shares, built once per
+    request: a results page has twenty of them."""
+    found = g.get("_basket_forms")
+    if found is None:
+        found = g._basket_forms = SimpleNamespace(
+            ids=set(basket_ids()),
+            add=url_for("basket.add"),
+            remove=url_for("basket.remove"),
+            token=csrf_token(),
+        )
+    return found
 
 
 def in_basket(record_id: int) -> bool:
@@ -109,4 +128,6 @@ def empty() -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(basket_count=basket_count, in_basket=in_basket)
+    app.jinja_env.globals.update(
+        basket_count=basket_count, in_basket=in_basket, basket_forms=basket_forms
+    )

@@ -11,9 +11,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel.numbers import get_group_symbol
+from babel.support import NullTranslations
 from flask import Blueprint, Flask, g, redirect, request, session
-from flask_babel import Babel, format_date, format_datetime, format_number, get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    format_number,
+    get_locale,
+    get_translations,
+)
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
@@ -24,51 +31,76 @@ LANGUAGES = {"fr": "Français", "en": "English"}
 
 bp = Blueprint("i18n", __name__)
 
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Marks a message for extraction (`pybabel -k N_`); `tr` translates it where it is shown."""
+    return message
+
+
+def translations() -> NullTranslations:
+    """The request's message catalogue, looked up once per request.
+
+    A results page translates about a hundred strings; Flask-Babel's own lookup (domain, locale,
+    catalogue cache) costs ~10 µs each time.
+    """
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
+def tr(message: str) -> str:
+    return translations().ugettext(message)
+
+
 # Facet names of the search API → translatable labels (the API's own labels are French only).
 FACET_LABELS = {
-    "doc_type": _l("Type de document"),
-    "year": _l("Décennie"),
-    "language": _l("Langue"),
-    "author": _l("Auteur"),
-    "descriptor": _l("Descripteur"),
-    "keyword": _l("Mot-clé"),
-    "theme": _l("Thème"),
-    "series": _l("Collection"),
-    "source": _l("Base d'origine"),
-    "availability": _l("Disponibilité"),
+    "doc_type": N_("Type de document"),
+    "year": N_("Décennie"),
+    "language": N_("Langue"),
+    "author": N_("Auteur"),
+    "descriptor": N_("Descripteur"),
+    "keyword": N_("Mot-clé"),
+    "theme": N_("Thème"),
+    "series": N_("Collection"),
+    "source": N_("Base d'origine"),
+    "availability": N_("Disponibilité"),
 }
-AVAILABILITY = {"online": _l("En ligne"), "onsite": _l("Sur place")}
+AVAILABILITY = {"online": N_("En ligne"), "onsite": N_("Sur place")}
 SORT_LABELS = {
-    "relevance": _l("Pertinence"),
-    "date_desc": _l("Date (récents d'abord)"),
-    "date_asc": _l("Date (anciens d'abord)"),
-    "title": _l("Titre (A à Z)"),
-    "author": _l("Auteur (A à Z)"),
+    "relevance": N_("Pertinence"),
+    "date_desc": N_("Date (récents d'abord)"),
+    "date_asc": N_("Date (anciens d'abord)"),
+    "title": N_("Titre (A à Z)"),
+    "author": N_("Auteur (A à Z)"),
 }
 LANGUAGE_NAMES = {  # ISO 639-2/B codes most seen in the catalogue
-    "fre": _l("français"),
-    "eng": _l("anglais"),
-    "ger": _l("allemand"),
-    "spa": _l("espagnol"),
-    "ita": _l("italien"),
-    "por": _l("portugais"),
-    "ara": _l("arabe"),
-    "dut": _l("néerlandais"),
-    "lat": _l("latin"),
-    "rus": _l("russe"),
-    "chi": _l("chinois"),
-    "jpn": _l("japonais"),
-    "heb": _l("hébreu"),
-    "gre": _l("grec moderne"),
-    "und": _l("indéterminée"),
-    "mul": _l("multilingue"),
+    "fre": N_("français"),
+    "eng": N_("anglais"),
+    "ger": N_("allemand"),
+    "spa": N_("espagnol"),
+    "ita": N_("italien"),
+    "por": N_("portugais"),
+    "ara": N_("arabe"),
+    "dut": N_("néerlandais"),
+    "lat": N_("latin"),
+    "rus": N_("russe"),
+    "chi": N_("chinois"),
+    "jpn": N_("japonais"),
+    "heb": N_("hébreu"),
+    "gre": N_("grec moderne"),
+    "und": N_("indéterminée"),
+    "mul": N_("multilingue"),
 }
 
 
 def lang() -> str:
-    """The current language code ("fr" or "en")."""
-    locale = get_locale()
-    return locale.language if locale is not None else "fr"
+    """The current language code ("fr" or "en"), looked up once per request."""
+    found = g.get("_lang")
+    if found is None:
+        locale = get_locale()
+        found = g._lang = locale.language if locale is not None else "fr"
+    return found
 
 
 def select_locale() -> str:
@@ -77,7 +109,8 @@ def select_locale() -> str:
 
 
 def facet_label(name: str, fallback: str = "") -> str:
-    return str(FACET_LABELS.get(name, fallback or name))
+    message = FACET_LABELS.get(name)
+    return tr(message) if message else fallback or name
 
 
 def doc_type_label(key: str) -> str:
@@ -92,9 +125,9 @@ def value_label(facet: str, value: str, label: str = "") -> str:
     if facet == "doc_type":
         return doc_type_label(value)
     if facet == "availability" and value in AVAILABILITY:
-        return str(AVAILABILITY[value])
+        return tr(AVAILABILITY[value])
     if facet == "language" and value in LANGUAGE_NAMES:
-        return str(LANGUAGE_NAMES[value])
+        return tr(LANGUAGE_NAMES[value])
     if facet == "descriptor" and HIERARCHY_SEP in value:
         return value.replace(HIERARCHY_SEP, " › ")  # a subdivision means little out of context
     return label or value
@@ -144,11 +177,21 @@ def switch(code: str) -> Response:
         raise NotFound()
     session["lang"] = code
     g.pop("_group_symbol", None)
+    g.pop("_translations", None)
+    g.pop("_lang", None)
     return redirect(safe_next(request.args.get("retour")), code=303)
 
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
+    # the same callables as Flask-Babel's, through the per-request catalogue
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     app.register_blueprint(bp)
     app.jinja_env.filters.update(
         number=fmt_number,

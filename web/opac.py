@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -66,6 +66,14 @@ class Bar:
     @property
     def label(self) -> str:
         return str(self.start) if self.start == self.end else f"{self.start}–{self.end}"
+
+
+def record_url(record_id: int) -> str:
+    """url_for("opac.record") for the twenty hits of a page, the router asked once."""
+    prefix = g.get("_record_prefix")
+    if prefix is None:
+        prefix = g._record_prefix = url_for("opac.record", record_id=0)[:-1]
+    return f"{prefix}{int(record_id)}"
 
 
 def per_page() -> int:

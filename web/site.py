@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     searching.init_app(app)
     app.register_blueprint(opac.bp)
+    app.jinja_env.globals["record_url"] = opac.record_url
     basket.init_app(app)
     app.register_blueprint(browse.bp)
     app.jinja_env.globals["current_path"] = _current_path

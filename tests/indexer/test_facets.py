@@ -239,3 +239,35 @@ def test_browse_and_themes(searcher, records) -> None:
     assert {t["value"]: t["count"] for t in themes if t["count"]} == dict(expected)
     with pytest.raises(ValueError):
         searcher.browse("nope")
+
+
+def test_bitmaps_and_by_document_counting_agree(searcher) -> None:
+    """Fields of few values count with per-value bitmaps, the others through a by-document
+    index or a document → value array: on the same hits, every way gives the same counts."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from indexer.arrays import Hits
+
+    state = searcher._state
+    n = state.arrays.n
+    rng = np.random.default_rng(5)
+    masks = [state.arrays.live, np.zeros(n, dtype=bool)]
+    for q in ("politique", "annee:1950-2000", "sociologie -histoire"):
+        masks.append(searcher._compute(state, SearchRequest(q=q)).final)
+    for share in (0.01, 0.3, 0.9):
+        masks.append((rng.random(n) < share) & state.arrays.live)
+    with_bitmaps = 0
+    for name, facet in searcher.facets.items():
+        arrays = facet.arrays(state.engine)
+        plain = replace(arrays, _bitmaps=False, _by_doc=None, _first=None)
+        if arrays.bitmaps(n) is not None:
+            with_bitmaps += 1
+        for mask in masks:
+            hits = Hits(mask)
+            expected = plain.counts(mask)
+            assert np.array_equal(arrays.counts(hits), expected), name
+        ids = list(range(min(arrays.size, 3)))
+        assert np.array_equal(arrays.docs_with(ids, n), plain.docs_with(ids, n)), name
+    assert with_bitmaps >= 5  # type, decade, language, theme, availability, source…
