@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ K1 = 1.2
 B = 0.75
 MAX_EXPANSION = 200
 _CACHE_SIZE = 32
+WORDS_CACHE_BYTES = 16 << 20  # per engine (one index generation, one process)
 
 Result = tuple[np.ndarray, np.ndarray]  # (mask, scores), both over document numbers
 
@@ -42,6 +44,10 @@ class Engine:
         self.n = arrays.n
         self.live_count = max(int(arrays.live.sum()), 1)
         self._scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._words: OrderedDict[tuple[str, str, bool], tuple[np.ndarray, np.ndarray]] = (
+            OrderedDict()
+        )
+        self._words_bytes = 0
         self._years: np.ndarray | None = None
 
     # -- public -----------------------------------------------------------------------------
@@ -202,7 +208,34 @@ class Engine:
         return (mask, scores) if seen else None
 
     def words(self, field: str, text: str, phrase: bool) -> Result | None:
-        """A typed word or a quoted phrase in a field; in "all", in any default field."""
+        """A typed word or a quoted phrase in a field; in "all", in any default field.
+
+        Visitors ask for the same words again and again: each word's hits are kept (as doc
+        numbers and scores, least recently used first out, within WORDS_CACHE_BYTES), which
+        spares the union over the default fields.
+        """
+        key = (field, text, phrase)
+        found = self._words.get(key)
+        if found is None:
+            result = self._words_uncached(field, text, phrase)
+            if result is None:
+                return None
+            ids = np.flatnonzero(result[0])
+            found = (ids.astype(np.int32), result[1][ids])
+            self._words[key] = found
+            self._words_bytes += found[0].nbytes + found[1].nbytes
+            while self._words_bytes > WORDS_CACHE_BYTES and len(self._words) > 1:
+                _, (old_ids, old_scores) = self._words.popitem(last=False)
+                self._words_bytes -= old_ids.nbytes + old_scores.nbytes
+        else:
+            self._words.move_to_end(key)
+        mask = np.zeros(self.n, dtype=bool)
+        scores = np.zeros(self.n, dtype=np.float32)
+        mask[found[0]] = True
+        scores[found[0]] = found[1]
+        return mask, scores
+
+    def _words_uncached(self, field: str, text: str, phrase: bool) -> Result | None:
         if field == "isbn":
             return self.identifier(text)
         if field == "year":

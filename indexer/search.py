@@ -449,24 +449,26 @@ class Searcher:
         if not len(docs):
             return docs
         years = state.engine.years[docs]
-        ids = self._record_ids(state)[docs]
+        # each sort: a primary key (ascending), then its tie-breakers; only the documents
+        # that can reach the first `needed` places are fully sorted
         if sort == "relevance":
-            doc_scores = scores[docs]
-            if len(docs) > needed * 4:
-                threshold = np.partition(doc_scores, len(docs) - needed)[len(docs) - needed]
-                keep = doc_scores >= threshold
-                docs, doc_scores, years, ids = docs[keep], doc_scores[keep], years[keep], ids[keep]
-            order = np.lexsort((-ids, -years, -np.round(doc_scores, 4)))
+            primary = -np.round(scores[docs], 4)
         elif sort in ("date_desc", "date_asc"):
-            titles = self._rank(state, "s_title")[docs]
-            unknown = years == 0
-            key = -years if sort == "date_desc" else years
-            order = np.lexsort((titles, key, unknown))
+            primary = (years == 0) * 100_000 + (-years if sort == "date_desc" else years)
         elif sort == "title":
-            order = np.lexsort((-ids, self._rank(state, "s_title")[docs]))
+            primary = self._rank(state, "s_title")[docs]
         else:
-            titles = self._rank(state, "s_title")[docs]
-            order = np.lexsort((titles, self._rank(state, "s_author")[docs]))
+            primary = self._rank(state, "s_author")[docs]
+        if len(docs) > needed * 4:
+            cut = np.partition(primary, needed - 1)[needed - 1]
+            keep = primary <= cut  # ties at the cut kept: the tie-breakers decide among them
+            docs, years, primary = docs[keep], years[keep], primary[keep]
+        if sort == "relevance":
+            order = np.lexsort((-self._record_ids(state)[docs], -years, primary))
+        elif sort == "title":
+            order = np.lexsort((-self._record_ids(state)[docs], primary))
+        else:
+            order = np.lexsort((self._rank(state, "s_title")[docs], primary))
         return docs[order]
 
     # -- hits -------------------------------------------------------------------------------

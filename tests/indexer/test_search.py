@@ -222,6 +222,37 @@ def test_pagination(searcher) -> None:
     assert first.pages == -(-first.total // 10)
 
 
+@pytest.mark.parametrize("sort", ["relevance", "date_desc", "date_asc", "title", "author"])
+@pytest.mark.parametrize("q", ["", "politique", "revue"])
+def test_pages_follow_one_order_whatever_the_sort(searcher, sort: str, q: str) -> None:
+    """Only the documents that can reach the asked pages are fully sorted (ties at the cut
+    kept): small pages must still be slices of one and the same order."""
+    request = {"q": q, "sort": sort, "with_facets": False}
+    whole = searcher.search(SearchRequest(**request, per_page=100))
+    assert whole.total > 4 * 5 * 4  # enough hits for the partial sort to be used
+    pages = [searcher.search(SearchRequest(**request, per_page=5, page=p)) for p in range(1, 5)]
+    assert [h.id for page in pages for h in page.hits] == [h.id for h in whole.hits[:20]]
+
+
+def test_cached_words_give_the_same_hits(searcher, monkeypatch) -> None:
+    from indexer import engine
+
+    request = SearchRequest(q="politique revue", sort="title", per_page=50)
+    first = searcher.search(request)
+    again = searcher.search(request)  # words from the engine's cache
+    monkeypatch.setattr(engine, "WORDS_CACHE_BYTES", 0)  # each word pushes the others out
+    state = searcher._state
+    state.engine._words.clear()
+    state.engine._words_bytes = 0
+    state.results.clear()
+    evicted = searcher.search(request)
+    assert len(state.engine._words) == 1
+    for other in (again, evicted):
+        assert [h.id for h in other.hits] == [h.id for h in first.hits]
+        assert other.total == first.total
+        assert other.facets["author"].values == first.facets["author"].values
+
+
 def test_snippet_is_escaped_and_highlighted(searcher, by_source_id) -> None:
     hit = next(
         h
