@@ -48,8 +48,8 @@ bench: install
 
 ## make translations: extract the interface's messages, update and compile the catalogues
 translations: install
-	$(BIN)/pybabel extract -F web/babel.cfg -k _l -k lazy_gettext -k N_ --no-location -o web/translations/messages.pot .
-	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-location
+	$(BIN)/pybabel extract --project docbase -F web/babel.cfg -k _l -k lazy_gettext -k N_ -k tr --no-location -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations
 	$(BIN)/pybabel compile -d web/translations
 
 clean:

@@ -12,11 +12,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from web.display import host_line, isbd, marc_lines, publication_line, safe_snippet, safe_url
-from web.i18n import facet_label, value_label
+from web.i18n import facet_label, fmt_number, tr, value_label
 from web.searching import IndexUnavailable, get_searcher, get_store
 from web.state import MAX_PAGE, BadParameter, SearchState, facet_names
 
@@ -47,6 +48,43 @@ class FacetView:
     values: list[FacetValueView] = field(default_factory=list)
     has_more: bool = False
     more_url: str = ""
+
+    def items(self) -> Markup:
+        """The facet's values as `<li>` elements: checkbox, label and count, exclude link.
+
+        Written here rather than in the template because a results page shows about seventy
+        values, and a dozen escaped Jinja expressions each cost a millisecond a page.
+        """
+        excluded_word, exclude_word = escape(tr("Exclu :")), escape(tr("exclure"))
+        name = escape(self.name)
+        out = []
+        for index, v in enumerate(self.values, 1):
+            label = escape(v.label)
+            if v.excluded:
+                out.append(
+                    f'<li class="depth-{v.depth} excluded">'
+                    f'<span class="excluded-value">{excluded_word} {label}</span></li>'
+                )
+                continue
+            ident = f"f-{name}-{index}"
+            checked = " checked" if v.selected else ""
+            count = (
+                f' <span class="count">({fmt_number(v.count)})</span>'
+                if v.count is not None
+                else ""
+            )
+            exclude = (
+                f'<a class="exclude" href="{escape(v.exclude_url)}">{exclude_word}'
+                f'<span class="visually-hidden"> {label}</span></a>'
+                if v.exclude_url
+                else ""
+            )
+            out.append(
+                f'<li class="depth-{v.depth}">'
+                f'<input type="checkbox" id="{ident}" name="f" value="{name}:{escape(v.value)}"{checked}>'
+                f'<label for="{ident}">{label}{count}</label>{exclude}</li>'
+            )
+        return Markup("\n".join(out))
 
 
 @dataclass
