@@ -408,7 +408,7 @@ def breakdown(instance: Path, urls: list[str]) -> dict:
 
 
 def write_readme(args: argparse.Namespace, info: dict, result: dict) -> None:
-    verdict = "atteinte" if result["p95_ms"] < TARGET_P95_MS and not result["errors"] else "MANQUÉE"
+    verdict = "met" if result["p95_ms"] < TARGET_P95_MS and not result["errors"] else "MISSED"
     section = f"""{BEGIN}
 ## Web: result pages with facets under gunicorn (`bench/web.py`)
 

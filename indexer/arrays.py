@@ -7,8 +7,9 @@ hit, per facet, in Python); see /work/shared/docs/whoosh-notes.md. Here every va
 segments never change once written (deletions are kept apart), so a serving process loads them
 in milliseconds and a refresh after one saved record only reads the new small segment.
 
-Counting a facet over any set of hits is then `bincount(vals[hits[docs]])`: constant time in the
-number of hits. Postings of query terms are read block by block into arrays too, so that a query
+Counting a facet over any set of hits is then a `bincount` of the hits' values, or, for fields of
+at most 128 values, a popcount of each value's document bitmap AND the hits' bitmap (microseconds
+whatever the number of hits). Postings of query terms are read block by block into arrays too, so that a query
 with 50,000 hits is scored with numpy rather than one Python call per hit.
 """
 
