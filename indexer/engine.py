@@ -108,7 +108,13 @@ class Engine:
         scores = np.zeros(self.n, dtype=np.float32)
         excluded = np.zeros(self.n, dtype=bool)
         any_negative = False
-        for item in node.items:
+        items = node.items
+        stops = [i for i in items if _is_stop_word(i)]
+        if stops and len(stops) < sum(not isinstance(i, Not) for i in items):
+            # "politique de la ville": names keep "de" and "la" (authors, publishers), so
+            # ANDed they would demand a "de" in a name; among other words they are dropped
+            items = tuple(i for i in items if not _is_stop_word(i))
+        for item in items:
             if isinstance(item, Not):
                 inner = self.evaluate(item.item)
                 if inner is not None:
@@ -312,6 +318,16 @@ class Engine:
                 mask[ids] = True
                 scores[ids] = np.maximum(scores[ids], boost * sc)
         return mask, scores
+
+
+def _is_stop_word(node: Node) -> bool:
+    """A free word that text fields drop as a stop word ("de", "la", "l'")."""
+    return (
+        isinstance(node, Term)
+        and node.field == "all"
+        and not _query_terms(node.text, "stem")
+        and bool(_query_terms(node.text, "name"))
+    )
 
 
 def _looks_like_identifier(text: str) -> bool:

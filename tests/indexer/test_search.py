@@ -51,6 +51,18 @@ def test_discrimination_finds_discriminations(searcher, records, by_source_id) -
     assert ids(searcher, "discrimination") == ids(searcher, "discriminations")
 
 
+def test_stop_words_among_other_words_are_ignored(searcher, records, by_source_id) -> None:
+    """Names keep "de" and "la" (authors, publishers): ANDed with the other words they would
+    demand them in a name, and "politique de la ville" would find nothing."""
+    demarches = by_source_id["demarches"].id  # descriptor "Politique de la ville"
+    assert demarches in ids(searcher, "politique de la ville")
+    assert ids(searcher, "politique de la ville") == ids(searcher, "politique ville")
+    assert ids(searcher, "discriminations à l'école") == ids(searcher, "discriminations école")
+    # alone, a stop word is still looked for where it is kept (names)
+    with_de = {r.id for r in records if any(" de " in f" {fold(a.name)} " for a in r.agents)}
+    assert with_de and with_de <= ids(searcher, "de")
+
+
 def test_ecoles_finds_ecole(searcher, records) -> None:
     singular = title_has(records, r"\becole\b")
     assert len(singular) >= 3
