@@ -57,10 +57,6 @@ def basket_forms() -> SimpleNamespace:
     return found
 
 
-def in_basket(record_id: int) -> bool:
-    return record_id in basket_ids()
-
-
 def _posted_id() -> int:
     try:
         record_id = int(request.form.get("id", ""))
@@ -128,6 +124,4 @@ def empty() -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(
-        basket_count=basket_count, in_basket=in_basket, basket_forms=basket_forms
-    )
+    app.jinja_env.globals.update(basket_count=basket_count, basket_forms=basket_forms)
