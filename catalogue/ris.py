@@ -90,8 +90,9 @@ _TYPE_NAMES.update({
 _MULTILINE_NOTE_TAGS = {"N1", "RN"}  # continuation lines of notes keep their line breaks
 
 
-class _RisTagParser(rispy.RisParser):
-    """rispy's RIS line grammar, keeping every tag in file order under its own name."""
+class _FieldsInOrder:
+    """Keeps every tag in file order under its own name (rispy maps them to its own keys);
+    each grammar says what a continuation line adds to the last field."""
 
     def _add_tag(
         self, record: dict, tag: str, content: str, extend_multiline: bool = False
@@ -100,25 +101,30 @@ class _RisTagParser(rispy.RisParser):
         if not extend_multiline:
             fields.append([tag, content])
         elif content and fields:
-            joiner = "\n" if fields[-1][0] in _MULTILINE_NOTE_TAGS else " "
-            fields[-1][1] = f"{fields[-1][1]}{joiner}{content}" if fields[-1][1] else content
+            self._continue(fields, content)
+
+    def _continue(self, fields: list[list[str]], content: str) -> None:
+        last = fields[-1]
+        last[1] = f"{last[1]} {content}" if last[1] else content
 
 
-class _WokTagParser(rispy.WokParser):
+class _RisTagParser(_FieldsInOrder, rispy.RisParser):
+    """rispy's RIS line grammar; continuation lines of notes keep their line breaks."""
+
+    def _continue(self, fields: list[list[str]], content: str) -> None:
+        last = fields[-1]
+        joiner = "\n" if last[0] in _MULTILINE_NOTE_TAGS else " "
+        last[1] = f"{last[1]}{joiner}{content}" if last[1] else content
+
+
+class _WokTagParser(_FieldsInOrder, rispy.WokParser):
     """rispy's Web of Science grammar: continuation lines of list tags (AU, AF, CR…) are values."""
 
-    def _add_tag(
-        self, record: dict, tag: str, content: str, extend_multiline: bool = False
-    ) -> None:
-        fields: list[list[str]] = record.setdefault("fields", [])
-        if not extend_multiline:
-            fields.append([tag, content])
-        elif content and fields:
-            last = fields[-1][0]
-            if last in WOK_LIST_TYPE_TAGS:
-                fields.append([last, content])
-            else:
-                fields[-1][1] = f"{fields[-1][1]} {content}" if fields[-1][1] else content
+    def _continue(self, fields: list[list[str]], content: str) -> None:
+        if fields[-1][0] in WOK_LIST_TYPE_TAGS:
+            fields.append([fields[-1][0], content])
+        else:
+            super()._continue(fields, content)
 
 
 @dataclass

@@ -108,12 +108,11 @@ class Engine:
         scores = np.zeros(self.n, dtype=np.float32)
         excluded = np.zeros(self.n, dtype=bool)
         any_negative = False
-        items = node.items
-        stops = [i for i in items if _is_stop_word(i)]
-        if stops and len(stops) < sum(not isinstance(i, Not) for i in items):
-            # "politique de la ville": names keep "de" and "la" (authors, publishers), so
-            # ANDed they would demand a "de" in a name; among other words they are dropped
-            items = tuple(i for i in items if not _is_stop_word(i))
+        # "politique de la ville": names keep "de" and "la" (authors, publishers), so ANDed
+        # they would demand a "de" in a name; among other words they are dropped
+        items = tuple(i for i in node.items if not _is_stop_word(i))
+        if not any(not isinstance(i, Not) for i in items):
+            items = node.items
         for item in items:
             if isinstance(item, Not):
                 inner = self.evaluate(item.item)

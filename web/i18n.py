@@ -41,7 +41,7 @@ def translations() -> NullTranslations:
     """The request's message catalogue, looked up once per request.
 
     A results page translates about a hundred strings; Flask-Babel's own lookup (domain, locale,
-    catalogue cache) costs ~10 µs each time.
+    catalogue cache) costs ~6 µs each time, against ~1 µs here.
     """
     found = g.get("_translations")
     if found is None:

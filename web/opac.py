@@ -152,14 +152,14 @@ def _value_view(
     )
 
 
-def chips(state: SearchState) -> list[Chip]:
+def value_removals(state: SearchState) -> list[tuple[str, SearchState]]:
+    """Each selected or excluded value, labelled, with the state without it: the chips of
+    the results page and the zero-result page's suggestions."""
     out = []
-    if state.q:
-        out.append(Chip(_("Recherche : « %(q)s »", q=state.q), state.without_query().url()))
     for name, values in state.filters.items():
         for value in values:
             label = f"{facet_label(name)} : {value_label(name, value)}"
-            out.append(Chip(label, state.without_filter(name, value).url()))
+            out.append((label, state.without_filter(name, value)))
     for name, values in state.excludes.items():
         for value in values:
             label = _(
@@ -167,7 +167,15 @@ def chips(state: SearchState) -> list[Chip]:
                 facet=facet_label(name),
                 value=value_label(name, value),
             )
-            out.append(Chip(label, state.without_exclude(name, value).url()))
+            out.append((label, state.without_exclude(name, value)))
+    return out
+
+
+def chips(state: SearchState) -> list[Chip]:
+    out = []
+    if state.q:
+        out.append(Chip(_("Recherche : « %(q)s »", q=state.q), state.without_query().url()))
+    out += [Chip(label, without.url()) for label, without in value_removals(state)]
     if state.year_from is not None or state.year_to is not None:
         if state.year_from is not None and state.year_to is not None:
             label = _("Années %(a)s à %(b)s", a=state.year_from, b=state.year_to)
@@ -202,19 +210,7 @@ def histogram(pairs: list[tuple[int, int]] | None) -> tuple[list[Bar], int]:
 
 def relaxations(searcher: Any, state: SearchState) -> list[tuple[str, str, int]]:
     """For a zero-result page: what each single filter removal would give."""
-    candidates: list[tuple[str, SearchState]] = []
-    for name, values in state.filters.items():
-        for value in values:
-            label = f"{facet_label(name)} : {value_label(name, value)}"
-            candidates.append((label, state.without_filter(name, value)))
-    for name, values in state.excludes.items():
-        for value in values:
-            label = _(
-                "Sauf %(facet)s : %(value)s",
-                facet=facet_label(name),
-                value=value_label(name, value),
-            )
-            candidates.append((label, state.without_exclude(name, value)))
+    candidates = value_removals(state)
     if state.year_from is not None or state.year_to is not None:
         candidates.append((_("Années"), state.without_years()))
     if state.q and state.has_filters:
