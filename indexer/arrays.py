@@ -1,7 +1,7 @@
 """Per-searcher numpy arrays: document number → values, field lengths, postings as arrays.
 
 Whoosh's own facet counting is wrong for multi-valued fields (one value per column) or slow (per
-hit, per facet, in Python); see /work/shared/docs/whoosh-notes.md. Here every values field
+hit, per facet, in Python); see ../shared/docs/whoosh-notes.md. Here every values field
 (facets, sort keys, record ids) becomes two parallel arrays per segment — `docs[i]` has value
 `vals[i]` — read once from the postings and pickled beside the segment (`arrays/<segment>.pkl`):
 segments never change once written (deletions are kept apart), so a serving process loads them
