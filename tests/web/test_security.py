@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 import pytest
 
 from web.display import safe_snippet, safe_url
@@ -49,6 +50,13 @@ def test_record_pages_have_no_inline_code(client, record_ids):
         html = client.get(f"/notice/{record_ids['hostile-1']}{suffix}").get_data(as_text=True)
         assert not re.search(r"\sstyle=", html)
         assert not re.search(r"<script\b(?![^>]*src=)", html)
+        tree = lxml.html.fromstring(html)
+        handlers = [a for el in tree.iter() for a in el.attrib if a.lower().startswith("on")]
+        assert handlers == []  # no inline event handler, in any element
+        hrefs = [v for el in tree.iter() for k, v in el.attrib.items() if k in ("href", "src")]
+        assert not [v for v in hrefs if v.strip().lower().startswith("javascript:")]
+        if not suffix:
+            assert "onerror=alert(1)" in tree.text_content()  # the hostile text, as text
 
 
 def test_post_without_csrf_token_is_refused(client, record_ids):
