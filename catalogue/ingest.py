@@ -29,6 +29,7 @@ PARALLEL_MIN_BYTES = 4 << 20
 SLICE_BYTES = 1 << 20
 SPLITTABLE = {"unimarc", "marc21"}
 SKIPPED_NAMES = {"SOURCES.md", "README.md", "themes.toml"}
+WARNINGS_LISTED = 50  # per file in the report; every warning stays in its record anyway
 
 
 @dataclass
@@ -42,7 +43,18 @@ class FileReport:
     unchanged: int = 0
     duplicates: int = 0
     rejected: int = 0
+    warned: int = 0  # records read with warnings
+    warnings: list[dict] = field(default_factory=list)  # the first WARNINGS_LISTED of them
     error: str = ""  # the whole file could not be read
+
+    def note(self, item: Prepared) -> None:
+        """Count a record's warnings; list the first ones with their position and id."""
+        if not item.warnings:
+            return
+        self.warned += 1
+        if len(self.warnings) < WARNINGS_LISTED:
+            entry = {"position": self.read, "id": item.source_id, "warnings": item.warnings}
+            self.warnings.append(entry)
 
 
 @dataclass
@@ -58,7 +70,7 @@ class ImportReport:
         return [f for f in self.files if f.error]
 
     def to_dict(self) -> dict:
-        keys = ("read", "new", "updated", "unchanged", "duplicates", "rejected")
+        keys = ("read", "new", "updated", "unchanged", "duplicates", "rejected", "warned")
         return {
             **{k: self.total(k) for k in keys},
             "files": [asdict(f) for f in self.files],
@@ -112,6 +124,37 @@ class RejectFile:
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()
+
+
+class FileIds:
+    """The ids met in one file. Two different records of one file are never one record: the
+    second with an id already taken is kept under that id and its occurrence rank (`123~2`),
+    which stays the same at every re-import of the file. The same record twice is one record."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}  # id → fingerprint of its record
+        self.ranks: dict[str, int] = {}
+
+    def place(self, item: Prepared) -> Prepared:
+        taken = self.seen.setdefault(item.source_id, item.fingerprint)
+        if taken == item.fingerprint:
+            return item
+        first = item.source_id
+        rank = self.ranks.get(first, 2)
+        while f"{first}~{rank}" in self.seen:
+            rank += 1
+        self.ranks[first] = rank
+        new_id = f"{first}~{rank}"
+        record = Record.from_dict(json.loads(item.text))
+        record.id, record.source_id = item.record_id, new_id
+        record.original.raw = item.raw.decode("utf-8") if item.raw_format == "text" else item.raw
+        record.original.warnings.append(
+            f"identifiant {first} déjà porté par une autre notice du fichier : notice gardée"
+            f" sous l'identifiant {new_id} (duplicate id in the file, both records kept)"
+        )
+        placed = prepare(record)
+        self.seen[new_id] = placed.fingerprint
+        return placed
 
 
 def _slices(data: bytes) -> list[tuple[int, int]]:
@@ -183,7 +226,8 @@ def import_file(
     report.format = name
     report.source = source or path.name
     import_id = store.start_import(str(path), report.source, name, actor)
-    batch: list[Record | Prepared] = []
+    batch: list[Prepared] = []
+    ids = FileIds()
 
     def flush() -> None:
         who = f"{actor}:{import_id}"
@@ -223,7 +267,11 @@ def import_file(
                     progress(1)
                 continue
             report.read += 1
-            item.source = report.source
+            if isinstance(item, Record):
+                item.source = report.source
+                item = prepare(item)
+            item = ids.place(item)
+            report.note(item)
             batch.append(item)
             if len(batch) >= BATCH:
                 flush()

@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -81,6 +81,7 @@ class Prepared:
     raw: bytes | None
     raw_format: str
     keys: list[str]
+    warnings: list[str] = field(default_factory=list)  # the record's, for the import report
 
 
 def prepare(record: Record) -> Prepared:
@@ -101,6 +102,7 @@ def prepare(record: Record) -> Prepared:
         raw=(raw.encode("utf-8") if isinstance(raw, str) else raw) or None,
         raw_format="text" if isinstance(raw, str) else "bytes",
         keys=match_keys(record),
+        warnings=list(record.original.warnings),
     )
 
 

@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from catalogue import formats
 from catalogue.errors import CatalogueError
-from catalogue.ingest import import_paths
+from catalogue.ingest import FileReport, import_paths
 from catalogue.store import Store
 
 
@@ -65,8 +65,10 @@ def import_command(paths: tuple[Path, ...], source: str | None, fmt: str | None,
             status = f"erreur : {f.error}" if f.error and not f.read else f.format
             click.echo(
                 f"{f.path} [{status}] lues {f.read}, nouvelles {f.new}, mises à jour {f.updated},"
-                f" inchangées {f.unchanged}, doublons {f.duplicates}, rejetées {f.rejected}"
+                f" inchangées {f.unchanged}, doublons {f.duplicates}, rejetées {f.rejected},"
+                f" avec avertissements {f.warned}"
             )
+            _echo_warnings(f)
         click.echo(
             f"Total : {data['read']} lues, {data['new']} nouvelles, {data['updated']} mises à jour,"
             f" {data['unchanged']} inchangées, {data['duplicates']} doublons,"
@@ -78,6 +80,15 @@ def import_command(paths: tuple[Path, ...], source: str | None, fmt: str | None,
             click.echo(f"Erreur : {error}", err=True)
     if report.failed_files:
         sys.exit(1)
+
+
+def _echo_warnings(report: FileReport) -> None:
+    for entry in report.warnings:
+        for warning in entry["warnings"]:
+            click.echo(f"  notice {entry['position']} ({entry['id']}) : {warning}")
+    if report.warned > len(report.warnings):
+        more = report.warned - len(report.warnings)
+        click.echo(f"  … et {more} autres notices avec avertissements (voir chaque notice)")
 
 
 def _after_import(store: Store) -> None:
