@@ -12,7 +12,15 @@ No Python library decodes it, and pymarc has no codec for it, so this module is 
   MARC21's own markers, pass through as the C1 controls they are.
 
 An unassigned byte is never dropped: it becomes U+FFFD and a warning names it with its offset.
-The table follows ISO 5426:1983 and agrees with YAZ 5.34 on every assigned byte (see the tests).
+The table follows ISO 5426:1983 and agrees with YAZ 5.34 on every assigned byte (see the tests),
+with two bytes read as PMB's own decoder (PMB Services' `pmbmarc` translator) reads them, since
+PMB writes the data of the partner network:
+- 0xA0, unassigned in the standard and in YAZ, is PMB's no-break space — the space French
+  typography puts before « : ; ? ! », everywhere in PMB data;
+- 0xB0 is PMB's degree sign (« 8°007.77 », « n° 12 ») where no letter follows it; before a letter
+  it stays the standard's ayn (« ʻAbd »), as transliterated Arabic writes it.
+PMB's table otherwise writes ASCII stand-ins ('?', '"', 'L' for Ł…) or ISO-8859-15 (€ for 0xA4,
+the standard's $): those we do not follow, the standard's character being the more faithful.
 """
 
 from __future__ import annotations
@@ -57,6 +65,7 @@ DIACRITICS: dict[int, str] = {
 
 # Single characters of the G1 set.
 CHARACTERS: dict[int, str] = {
+    0xA0: "\u00a0",  # no-break space (PMB; unassigned in ISO 5426 and YAZ)
     0xA1: "\u00a1",  # ¡
     0xA2: "\u201e",  # „ double low-9 quotation mark
     0xA3: "\u00a3",  # £
@@ -110,6 +119,8 @@ CHARACTERS: dict[int, str] = {
 }
 
 UNKNOWN = "\ufffd"
+# 0xB0 decodes to the ayn; PMB's degree sign wherever no letter follows it
+_DEGREE = re.compile(r"\u02bb(?![^\W\d_])")
 
 
 def _decoding_table() -> str:
@@ -152,6 +163,8 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         )
         text = text[: dangling.start()] + "\u00a0" + dangling.group()
     text = _PREFIXED.sub(_swap, text)
+    if "\u02bb" in text:
+        text = _DEGREE.sub("°", text)
     return unicodedata.normalize("NFC", text), warnings
 
 
@@ -164,7 +177,10 @@ def decode_text(data: bytes) -> str:
         dangling = _DANGLING.search(text)
         if dangling:
             text = text[: dangling.start()] + "\u00a0" + dangling.group()
-    return unicodedata.normalize("NFC", _PREFIXED.sub(_swap, text))
+    text = _PREFIXED.sub(_swap, text)
+    if "\u02bb" in text:
+        text = _DEGREE.sub("°", text)
+    return unicodedata.normalize("NFC", text)
 
 
 def unknown_byte_warnings(data: bytes) -> list[str]:
@@ -181,6 +197,7 @@ def unknown_byte_warnings(data: bytes) -> list[str]:
 _ENCODE_CHARS: dict[str, int] = {}
 for _byte, _char in sorted(CHARACTERS.items(), reverse=True):
     _ENCODE_CHARS[_char] = _byte  # the lowest byte wins when two share a character
+_ENCODE_CHARS["°"] = 0xB0  # read back as ° when no letter follows (PMB's degree sign)
 _ENCODE_MARKS: dict[str, int] = {}
 for _byte, _mark in sorted(DIACRITICS.items(), reverse=True):
     _ENCODE_MARKS[_mark] = _byte  # diaeresis → C8, as the PMB doc's "ï = C8 69"
@@ -189,7 +206,7 @@ for _byte, _mark in sorted(DIACRITICS.items(), reverse=True):
 def encode(text: str, errors: str = "strict") -> bytes:
     """Encode text as ISO 5426 (diacritics before their letter); for tests and ISO 5426 exports.
 
-    `errors="strict"` raises `ValueError` on a character ISO 5426 cannot represent (°, €, …);
+    `errors="strict"` raises `ValueError` on a character ISO 5426 cannot represent (€, ‰, …);
     `errors="replace"` writes "?" instead.
     """
     if text.isascii():

@@ -113,19 +113,24 @@ def test_every_byte_agrees_with_yaz(fixtures) -> None:
             assert (ours, yaz) == ("\x89", "\x9c")
         elif data in (b"\x98", b"\x9c"):  # MARC21's markers: kept (YAZ drops them)
             assert (ours, yaz) == (data.decode("latin-1"), "")
+        elif data == b"\xa0":  # PMB's no-break space, unassigned in YAZ
+            assert (ours, warnings, yaz) == ("\u00a0", [], "")
+        elif data == b"\xb0":  # PMB's degree sign where no letter follows, else the ayn
+            assert (ours, yaz) == ("°", "\u02bb")
+            assert iso5426.decode(b"\xb0Abd")[0] == yaz + "Abd"
         elif warnings:
             assert "\ufffd" in ours
             assert "\ufffd" not in yaz and len(yaz) < len(ours)
         else:
             assert ours == unicodedata.normalize("NFC", yaz), hex_bytes
             compared += 1
-    assert compared == 456  # 29 diacritics × 14 letters, 45 characters, 5 strings
+    assert compared == 455  # 29 diacritics × 14 letters, 44 characters, 5 strings
 
 
 def test_every_assigned_byte_is_assigned_in_yaz(fixtures) -> None:
     table = _yaz_table(fixtures)
     for byte in range(0xA0, 0x100):
-        if 0xC0 <= byte <= 0xDF:
+        if 0xC0 <= byte <= 0xDF or byte == 0xA0:  # 0xA0: PMB's no-break space
             continue
         assigned_here = byte in iso5426.CHARACTERS
         assert assigned_here == bool(table[f"{byte:02x}"]), hex(byte)
@@ -146,9 +151,38 @@ def test_encode_is_the_inverse(data: bytes, expected: str) -> None:
 
 
 def test_encode_refuses_or_replaces_what_iso5426_lacks() -> None:
-    with pytest.raises(ValueError, match="U\\+00B0"):
-        iso5426.encode("n° 12")
-    assert iso5426.encode("n° 12 €", errors="replace") == b"n? 12 ?"
+    with pytest.raises(ValueError, match="U\\+20AC"):
+        iso5426.encode("12 €")
+    assert iso5426.encode("12 € ‰", errors="replace") == b"12 ? ?"
+
+
+# -- PMB's own reading (its pmbmarc decoder) ----------------------------------------------------
+
+
+def test_pmb_no_break_space_before_french_punctuation() -> None:
+    data = b"Les quartiers\xa0: enqu\xc3ete\xa0; quelle politique\xa0?"
+    assert iso5426.decode(data) == (
+        "Les quartiers\u00a0: enquête\u00a0; quelle politique\u00a0?",
+        [],
+    )
+    assert iso5426.decode_text(data) == iso5426.decode(data)[0]
+    assert iso5426.encode(iso5426.decode(data)[0]) == data
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"8\xb0007.77", "8°007.77"),
+        (b"n\xb0 12", "n° 12"),
+        (b"BR.8\xb0", "BR.8°"),
+        (b"Ibn \xb0Abd al-\xb0Aziz", "Ibn ʻAbd al-ʻAziz"),
+        (b"Sa\xb0id", "Saʻid"),
+    ],
+)
+def test_pmb_degree_sign_or_the_standards_ayn(data: bytes, expected: str) -> None:
+    assert iso5426.decode(data) == (expected, [])
+    assert iso5426.decode_text(data) == expected
+    assert iso5426.encode(expected) == data
 
 
 def test_encode_accepts_decomposed_text() -> None:
@@ -180,3 +214,37 @@ def test_any_bytes_decode_without_loss_of_position(data: bytes) -> None:
     )
     assert text.count("\ufffd") >= unknown
     assert len([w for w in warnings if "unknown ISO 5426 byte" in w]) == unknown
+
+
+def test_pmb_records_with_degrees_read_back(fixtures) -> None:
+    """Real periouni records with « ° » in their call numbers (« P 8° 6739 »), written in
+    ISO 5426 as PMB writes them, read back to the same text, with no U+FFFD and no warning."""
+    from catalogue import iso2709, unimarc
+
+    def enc(text: str) -> str:
+        return iso5426.encode(text, errors="replace").decode("latin-1")
+
+    def flat(record) -> str:
+        return json.dumps(record.original.marc[1:], ensure_ascii=False)
+
+    records = list(unimarc.read((fixtures / "unimarc/medialab_periouni.mrc").read_bytes()))
+    picked = [r for r in records if "°" in flat(r)][:8]
+    assert len(picked) == 8
+    chunks = []
+    for record in picked:
+        fields = [
+            [f[0], enc(f[1])] if len(f) == 2 else [f[0], f[1], f[2], [[c, enc(v)] for c, v in f[3]]]
+            for f in record.original.marc
+        ]
+        for field in fields:
+            if field[0] == "100":
+                value = field[3][0][1].ljust(36)
+                field[3][0][1] = value[:26] + "0103" + value[30:]
+        chunks.append(iso2709.write(record.original.leader, fields, encoding="latin-1"))
+    data = b"".join(chunks)
+    assert b"8\xb0" in data and "°".encode() not in data
+    back = list(unimarc.read(data))
+    for record, source in zip(back, picked, strict=True):
+        assert record.original.charset == "iso5426"
+        assert "\ufffd" not in flat(record) and record.original.warnings == []
+        assert (record.title, record.items) == (source.title, source.items)
