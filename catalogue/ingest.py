@@ -280,8 +280,11 @@ def import_file(
         report.error = str(exc)
     except Exception as exc:  # a reader bug must not cost the other files or the batch read
         report.error = f"erreur inattendue du lecteur {name} (unexpected reader error): {exc!r}"
-    if batch:
-        flush()
+    try:
+        if batch:
+            flush()
+    except Exception as exc:  # memory or disk gone while saving the last batch: say so, go on
+        report.error = report.error or f"dernier lot non enregistré (last batch not saved): {exc!r}"
     if report.read == 0 and not report.error:
         report.error = "aucune notice trouvée (no records found)"
     store.finish_import(import_id, asdict(report))

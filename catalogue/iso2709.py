@@ -48,11 +48,46 @@ def split(data: bytes) -> Iterator[tuple[int, int, bytes]]:
             break
         stop = data.find(RECORD_TERMINATOR, start)
         position += 1
+        cut = _lost_terminator_cut(data, start, len(data) if stop == -1 else stop)
+        if cut is not None:  # the next record starts before the next terminator
+            yield position, start, data[start:cut]
+            start = cut
+            continue
         if stop == -1:
             yield position, start, data[start:]
             break
         yield position, start, data[start : stop + 1]
         start = stop + 1
+
+
+def _declared_length(data: bytes, start: int = 0) -> int:
+    """The record length of the leader at `start` (0 when unreadable)."""
+    digits = data[start : start + 5]
+    return int(digits) if digits.isdigit() else 0
+
+
+def _looks_like_leader(data: bytes, at: int) -> bool:
+    """Record length, base address and the "45" of leader/20–21, as every flavour writes."""
+    lead = data[at : at + LEADER_LENGTH]
+    return (
+        len(lead) == LEADER_LENGTH
+        and lead[:5].isdigit()
+        and lead[12:17].isdigit()
+        and (lead[20:22] == b"45")
+    )
+
+
+def _lost_terminator_cut(data: bytes, start: int, stop: int) -> int | None:
+    """Where the record at `start` ends when its terminator is lost (deleted or overwritten):
+    the leader's length points at another leader before the next terminator. Without this,
+    the record swallows the next one."""
+    length = _declared_length(data, start)
+    if length <= LEADER_LENGTH:
+        return None
+    for cut in (start + length - 1, start + length):  # terminator deleted, or overwritten
+        if cut < stop and _looks_like_leader(data, cut):
+            return cut
+    return None
 
 
 def parse(chunk: bytes, position: int | None = None, offset: int | None = None) -> RawRecord:
@@ -94,6 +129,7 @@ def parse(chunk: bytes, position: int | None = None, offset: int | None = None) 
         raise fail("notice sans aucun champ (record has no fields)")
     fields: list[tuple[str, bytes]] = []
     body_end = len(chunk) - 1
+    total = 0
     for i in range(0, len(directory), 12):
         entry = directory[i : i + 12]
         try:
@@ -118,6 +154,12 @@ def parse(chunk: bytes, position: int | None = None, offset: int | None = None) 
         stop = chunk.find(FIELD_TERMINATOR, begin, body_end + 1)
         if stop == -1:
             stop = min(begin + length, body_end)
+        total += stop - begin
+        if total > len(chunk):  # entries pointing at one body: gigabytes from a small record
+            raise fail(
+                "répertoire invalide : des champs se chevauchent, leur longueur totale dépasse "
+                f"celle de la notice ({len(chunk)} octets) (directory fields overlap)"
+            )
         fields.append((tag, chunk[begin:stop]))
     return RawRecord(leader=leader, fields=fields, chunk=chunk)
 
@@ -248,6 +290,28 @@ def read(
     The permissive reading every flavour uses: a directory that disagrees with the field
     terminators is re-read from them when that is unambiguous, and each repair is a warning.
     """
+    chunk, lost = _restore_terminator(chunk)
+    raw, warnings = _read_sound(chunk, position, offset)
+    return raw, lost + warnings
+
+
+def _restore_terminator(chunk: bytes) -> tuple[bytes, list[str]]:
+    """A chunk as long as its leader says but for its terminator (split cut it there, the
+    terminator being lost) gets it back, with a warning; any other chunk is left as it is."""
+    declared = _declared_length(chunk)
+    if chunk.endswith(RECORD_TERMINATOR) or declared not in (len(chunk), len(chunk) + 1):
+        return chunk, []
+    # overwritten: the last byte stood where the terminator should; deleted: nothing did
+    body = chunk[:-1] if declared == len(chunk) else chunk
+    return body + RECORD_TERMINATOR, [
+        "fin de notice 0x1D manquante : notice délimitée par la longueur de son label "
+        "(record terminator lost; record cut at the length its leader gives)"
+    ]
+
+
+def _read_sound(
+    chunk: bytes, position: int | None, offset: int | None
+) -> tuple[RawRecord, list[str]]:
     warnings: list[str] = []
     try:
         raw = parse(chunk, position, offset)
