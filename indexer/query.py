@@ -18,6 +18,10 @@ from dataclasses import dataclass
 
 MAX_CHARS = 1000
 MAX_TERMS = 50
+# What one query may cost (issue: 50 one-letter prefixes took 4.8 s and held the worker):
+MIN_PREFIX = 2  # a one-letter prefix expands to most of the vocabulary
+MAX_PREFIXES = 3  # each expands to up to engine.MAX_EXPANSION words, in every field
+YEAR_MAX = 9999
 
 FIELD_ALIASES: dict[str, str] = {
     "all": "all", "tout": "all", "tous": "all",
@@ -38,10 +42,11 @@ ADVANCED_FIELDS = {
 }  # fmt: skip
 OPERATORS = {"OR": "or", "OU": "or", "||": "or", "|": "or", "AND": "and", "ET": "and",
              "&&": "and", "NOT": "not", "SAUF": "not"}  # fmt: skip
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# control and invisible characters, and lone surrogates (which no index can encode)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[\w*]+(?:['’.\-][\w*]+)*")
-_YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:-|\.\.|–)\s*(\d{1,4})?$")
+_YEAR_RANGE = re.compile(r"^(\d{1,9})?\s*(?:-|\.\.|–)\s*(\d{1,9})?$")
 
 
 # -- the tree ------------------------------------------------------------------------------------
@@ -264,8 +269,9 @@ def year_range(text: str) -> YearRange | None:
         return YearRange(int(text), int(text))
     match = _YEAR_RANGE.match(text)
     if match and (match.group(1) or match.group(2)):
-        low = int(match.group(1)) if match.group(1) else None
-        high = int(match.group(2)) if match.group(2) else None
+        # annee:0-99999 means every year, not none: bounds past 9999 are clamped
+        low = min(int(match.group(1)), YEAR_MAX) if match.group(1) else None
+        high = min(int(match.group(2)), YEAR_MAX) if match.group(2) else None
         if low is not None and high is not None and low > high:
             low, high = high, low
         return YearRange(low, high)
@@ -373,3 +379,31 @@ def query_words(node: Node) -> list[tuple[str, str]]:
     if isinstance(node, And | Or):
         return [w for item in node.items for w in query_words(item)]
     return []
+
+
+# -- limits --------------------------------------------------------------------------------------
+def bound(node: Node) -> tuple[Node, list[str]]:
+    """The tree without the prefixes that would cost too much (too short, or past the
+    first MAX_PREFIXES), and the words dropped, for the results page to name them."""
+    dropped: list[str] = []
+    kept = [0]
+
+    def walk(n: Node) -> Node | None:
+        if isinstance(n, Prefix):
+            if len(n.text.strip()) < MIN_PREFIX or kept[0] >= MAX_PREFIXES:
+                dropped.append(n.text + "*")
+                return None
+            kept[0] += 1
+            return n
+        if isinstance(n, And | Or):
+            items = tuple(i for i in (walk(i) for i in n.items) if i is not None)
+            if not items:
+                return None
+            return items[0] if len(items) == 1 else type(n)(items)
+        if isinstance(n, Not):
+            inner = walk(n.item)
+            return None if inner is None else Not(inner)
+        return n
+
+    bounded = walk(node)
+    return (All() if bounded is None else bounded), dropped

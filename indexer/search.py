@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -29,9 +28,20 @@ from indexer.arrays import Hits, ReaderArrays, build_reader_arrays, open_index
 from indexer.build import current_generation
 from indexer.engine import Engine
 from indexer.facets import FACETS, Facet, FacetResult, FacetValue, make_facets
-from indexer.query import All, Node, YearRange, advanced, combine, parse, query_words
+from indexer.query import (
+    MAX_PREFIXES,
+    MIN_PREFIX,
+    All,
+    Node,
+    YearRange,
+    advanced,
+    bound,
+    combine,
+    parse,
+)
 from indexer.schema import DEFAULT_FIELDS, TEXT_FIELDS
 from indexer.snippets import highlight_terms, snippet
+from indexer.suggest import did_you_mean, without_one_word
 from indexer.themes import load_themes, resolve_themes_file
 
 __all__ = [
@@ -39,6 +49,8 @@ __all__ = [
     "FacetResult",
     "FacetValue",
     "Hit",
+    "MAX_PREFIXES",
+    "MIN_PREFIX",
     "SearchRequest",
     "SearchResult",
     "Searcher",
@@ -63,6 +75,7 @@ class SearchRequest:
     per_page: int = 20
     with_facets: bool = True
     facet_limit: int = 10
+    with_suggestions: bool = True  # off for the zero-result page's own re-runs
 
 
 @dataclass
@@ -92,6 +105,9 @@ class SearchResult:
     query: str
     degraded: bool
     elapsed_ms: float
+    dropped: list[str] = field(default_factory=list)  # words left out as too costly
+    # for a search that found nothing: (word, the query without it, its hits)
+    without_word: list[tuple[str, str, int]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The JSON shape of `docbase search --json` and of the API."""
@@ -102,7 +118,9 @@ class SearchResult:
             "pages": self.pages,
             "query": self.query,
             "degraded": self.degraded,
+            "dropped": self.dropped,
             "suggestion": self.suggestion,
+            "without_word": [{"word": w, "query": q, "total": t} for w, q, t in self.without_word],
             "elapsed_ms": round(self.elapsed_ms, 2),
             "hits": [asdict(h) for h in self.hits],
             "facets": {
@@ -179,6 +197,9 @@ class _Computed:
     query: str
     degraded: bool
     node: Node
+    qnode: Node  # the typed query's own tree (bounded)
+    extra: Node  # the rest of the request: advanced rows, years
+    dropped: list[str]
     _final_hits: Hits | None = None
 
     def hits_for(self, name: str) -> Hits:
@@ -352,9 +373,18 @@ class Searcher:
             if len(years):
                 counts = np.bincount(years - years.min())
                 histogram = [(int(i + years.min()), int(c)) for i, c in enumerate(counts) if c]
-            suggestion = None
-            if total < SUGGEST_BELOW and not isinstance(computed.node, All):
-                suggestion = self._suggest(state, request, computed)
+            suggestion, without_word = None, []
+            wanted = getattr(request, "with_suggestions", True) is not False
+            if wanted and total < SUGGEST_BELOW and not isinstance(computed.node, All):
+                suggestion = did_you_mean(
+                    engine, state.arrays.leaves, computed.node, computed.query
+                )
+                keep = state.arrays.live.copy()
+                for mask in computed.filters.values():
+                    keep &= mask
+                without_word = without_one_word(
+                    engine, computed.qnode, computed.extra, keep, computed.query
+                )
             result = SearchResult(
                 total=total,
                 hits=hits,
@@ -367,6 +397,8 @@ class Searcher:
                 query=computed.query,
                 degraded=computed.degraded,
                 elapsed_ms=(time.perf_counter() - started) * 1000,
+                dropped=computed.dropped,
+                without_word=without_word,
             )
             if key:
                 state.results[key] = result
@@ -395,7 +427,10 @@ class Searcher:
             if year_from is not None and year_to is not None and year_from > year_to:
                 year_from, year_to = year_to, year_from
             years = YearRange(year_from, year_to)
-        node = combine(parsed.node, adv.node, years)
+        qnode, dropped = bound(parsed.node)
+        extra, dropped_adv = bound(combine(adv.node, years))
+        dropped += dropped_adv
+        node = combine(qnode, extra)
         engine = state.engine
         base, scores = engine.run(node)
         filters: dict[str, np.ndarray] = {}
@@ -415,7 +450,10 @@ class Searcher:
         for mask in filters.values():
             final &= mask
         text = " ".join(t for t in (parsed.text, adv.text) if t)
-        return _Computed(base, scores, filters, final, text, parsed.degraded or adv.degraded, node)
+        degraded = parsed.degraded or adv.degraded or bool(dropped)
+        return _Computed(
+            base, scores, filters, final, text, degraded, node, qnode, extra, dropped
+        )  # fmt: skip
 
     # -- ordering ---------------------------------------------------------------------------
     def _rank(self, state: _State, field_name: str) -> np.ndarray:
@@ -492,39 +530,6 @@ class Searcher:
                 )
             )
         return hits
-
-    # -- suggestions ------------------------------------------------------------------------
-    def _suggest(self, state: _State, request: Any, computed: _Computed) -> str | None:
-        """Replace words absent from the index by the most frequent close term of the index."""
-        text = computed.query
-        changed = False
-        for field_key, word in query_words(computed.node):
-            if field_key not in ("all", "title", "subject", "abstract"):
-                continue
-            if state.engine.doc_frequency(field_key, word) != 0:
-                continue
-            best = self._closest(state, word)
-            if best and best != analysis.fold(word):
-                text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, text, count=1)
-                changed = True
-        if not changed:
-            return None
-        found, _ = state.engine.run(parse(text).node)
-        return text if found.any() else None
-
-    def _closest(self, state: _State, word: str) -> str | None:
-        folded = analysis.fold(word)
-        if len(folded) < 3:
-            return None
-        maxdist = 1 if len(folded) <= 5 else 2
-        scores: dict[str, int] = {}
-        for segreader, _ in state.arrays.leaves:
-            for candidate in segreader.terms_within("spell", folded, maxdist, prefix=1):
-                cand = candidate.decode() if isinstance(candidate, bytes) else candidate
-                scores[cand] = scores.get(cand, 0) + segreader.doc_frequency("spell", cand)
-        if not scores:
-            return None
-        return max(scores, key=lambda c: (scores[c], -abs(len(c) - len(folded))))
 
     # -- facets on their own ----------------------------------------------------------------
     @_retry

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from indexer.search import MAX_PREFIXES, MIN_PREFIX
 from web.display import host_line, isbd, marc_lines, publication_line, safe_snippet, safe_url
 from web.i18n import facet_label, fmt_number, tr, value_label
 from web.searching import IndexUnavailable, get_searcher, get_store
@@ -217,7 +218,8 @@ def relaxations(searcher: Any, state: SearchState) -> list[tuple[str, str, int]]
         candidates.append((_("la recherche « %(q)s »", q=state.q), state.without_query()))
     out = []
     for label, relaxed in candidates[:MAX_RELAXATIONS]:
-        total = searcher.search(relaxed.to_request(1, page=1, with_facets=False)).total
+        request = relaxed.to_request(1, page=1, with_facets=False, with_suggestions=False)
+        total = searcher.search(request).total
         if total:
             out.append((label, relaxed.url(), total))
     return out
@@ -263,6 +265,8 @@ def search() -> str:
         beyond=beyond,
         last_page=last_page,
         relaxations=relaxations(searcher, state) if not result.total else [],
+        MIN_PREFIX=MIN_PREFIX,
+        MAX_PREFIXES=MAX_PREFIXES,
         first_rank=(state.page - 1) * per_page() + 1,
         snippet=safe_snippet,
     )
