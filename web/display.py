@@ -124,6 +124,11 @@ def is_article(record: Record) -> bool:
     return record.host is not None and record.doc_type == "article"
 
 
+def dated_by_host(record: Record) -> bool:
+    """An article whose publication is a bare year: its host item's line already dates it."""
+    return is_article(record) and not any(p.place or p.publisher for p in record.publication)
+
+
 def abstract_paragraphs(record: Record) -> list[str]:
     """The abstract's paragraphs, each once (a Sudoc thesis repeats its 330)."""
     paragraphs = (p.strip() for p in record.abstract.split("\n\n"))

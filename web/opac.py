@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from indexer.schema import author_value
 from web.display import (
     abstract_paragraphs,
+    dated_by_host,
     geographic_headings,
     host_line,
     isbd,
@@ -366,7 +367,7 @@ def _record_page(record_id: int, view: str) -> str:
         provenance=store.provenance(record_id) or {},
         similar=similar,
         duplicates=duplicates,
-        publication=publication_line(record, lang()),
+        publication="" if dated_by_host(record) else publication_line(record, lang()),
         host_detail=host_line(record, lang()),
         isbd_lines=isbd(record, lang()) if view == "isbd" else [],
         abstract=abstract_paragraphs(record),

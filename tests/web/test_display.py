@@ -222,3 +222,8 @@ def test_holdings_table_scrolls_instead_of_splitting(client, app):
     html = text(client.get(f"/notice/{record}"))
     assert '<div class="table-scroll" tabindex="0" role="region"' in html
     assert '<td class="call-number">' in html
+
+
+def test_an_article_page_has_no_bare_publication_year(client, app):
+    page = text(client.get(f"/notice/{record_id(app, 'input__a_complete_article.bib', 'Lorem')}"))
+    assert "<dt>Publication</dt>" not in page
