@@ -152,13 +152,19 @@ def _agent_statement(agent: Agent, locale: str) -> str:
 
 
 def responsibility(record: Record, locale: str = "fr") -> str:
-    """The statement of responsibility: as printed, else every author, then the others' roles."""
+    """The statement of responsibility: as printed, else every agent in the record's order,
+    those of one function joined by ", ", a change of function by " ; " (ISBD 1.4)."""
     if record.responsibility:
         return record.responsibility
-    authors = [a for a in record.agents if a.responsibility in ("main", "other")]
-    others = [a for a in record.agents if a.responsibility not in ("main", "other")]
-    first = ", ".join(_agent_statement(a, locale) for a in authors)
-    return " ; ".join(p for p in [first, *(_agent_statement(a, locale) for a in others)] if p)
+    out = ""
+    previous = None
+    for agent in record.agents:
+        function = agent.role_label or agent.role or "070"
+        if out:
+            out += ", " if function == previous else " ; "
+        out += _agent_statement(agent, locale)
+        previous = function
+    return out
 
 
 def _title_area(record: Record, locale: str) -> str:

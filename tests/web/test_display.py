@@ -74,6 +74,21 @@ def test_the_statement_of_responsibility_names_every_author():
     assert "/ Alice Adams, Bob Brody ; Carol Coburn (éditeur scientifique). - " in isbd(book)[0]
 
 
+def test_a_spreadsheet_report_names_its_director_and_reads_its_date():
+    records = read("csv/notices_excel_cp1252.csv")
+    report = one(records, "Évaluation du contrat de ville")  # "Petit, Jean-Luc (dir.) ; Garnier…"
+    assert isbd(report)[0] == (
+        "Évaluation du contrat de ville de l'agglomération : rapport final"
+        " / Jean-Luc Petit (éditeur scientifique) ; Éloïse Garnier,"
+        " Observatoire régional de l'habitat. - Marseille : ORH, 15 juin 2019. - 118 p."
+    )
+    article = one(records, "Les conseils citoyens")  # Date "03/2020"
+    assert isbd(article)[:2] == [
+        "Les conseils citoyens, cinq ans après / Sophie Martin, Moussa Diallo",
+        "In : Urbanités & territoires, ISSN 2417-8136. - vol. 14, n° 2, mars 2020, p. 12-27",
+    ]
+
+
 def test_an_article_shows_its_host_not_a_publication_area():
     (article,) = read("bibtex/input__a_complete_article.bib")
     lines = isbd(article)
