@@ -170,7 +170,9 @@ def chip_label(name: str, value: str) -> str:
     if name == "theme":
         labels = g.get("_theme_labels")
         if labels is None:
-            labels = g._theme_labels = {t["value"]: t["label"] for t in get_searcher().themes()}
+            # the configured themes, without counting their records as themes() does
+            themes = get_searcher().theme_list
+            labels = g._theme_labels = {t.value: t.label for t in themes}
         return labels.get(value, value)
     return value_label(name, value)
 
