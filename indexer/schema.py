@@ -18,7 +18,7 @@ from catalogue.dedupe import normalise_isbn, normalise_issn
 from catalogue.record import Agent, Record
 from indexer.analysis import fold, french_analyzer, name_analyzer, spell_analyzer, terms
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: corporate author values keep their subdivisions
 HIERARCHY_SEP = " -- "
 
 
