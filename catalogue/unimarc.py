@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from catalogue import iso2709, iso5426
+from catalogue import iso2709, iso5426, punctuation
 from catalogue.errors import RecordError, salvage
 from catalogue.record import (
     BIB_LEVELS,
@@ -480,7 +480,7 @@ def _f_title(rec: Record, scan: _Scan, subs: list) -> None:
     rec.title = _join(titles, " ; ")
     others = [_trim(v) for v in _values(subs, "c")]
     if others:
-        rec.title = _join([rec.title, *others], ". ")
+        rec.title = punctuation.join([rec.title, *others], ". ")
     rec.other_title = _join((_trim(v) for v in _values(subs, "e")), " : ")
     rec.parallel_titles = [t for t in (_trim(v).lstrip("= ") for v in _values(subs, "d")) if t]
     statements = [(c, _trim(v)) for c, v in subs if c in "fg" and v]
@@ -535,7 +535,7 @@ def _f_series(rec: Record, tag: str, subs: list) -> None:
         title = _trim(_first(subs, "a"))
         sub = _trim(_first(subs, "i"))
         if sub:
-            title = _join([title, sub], ". ")
+            title = punctuation.join([title, sub], ". ")
     else:
         subs = _link_subfields(subs)
         title = _trim(_first(subs, "t", "a"))
@@ -555,11 +555,11 @@ def _subject_label(tag: str, subs: list) -> str:
         dates = _dates(_first(subs, "f"))
         return f"{label} ({dates})" if dates else label
     if tag == "601":
-        label = _join([a, *(_trim(v) for v in _values(subs, "b"))], ". ")
+        label = punctuation.join([a, *(_trim(v) for v in _values(subs, "b"))], ". ")
         extra = _join((_trim(v) for c, v in subs if c in "cdef" and v), " ")
         return _join([label, extra], " ")
     if tag in ("604", "605"):
-        return _join(
+        return punctuation.join(
             [a, _trim(_first(subs, "t")), _trim(_first(subs, "h")), _trim(_first(subs, "i"))], ". "
         )
     return a
@@ -717,7 +717,7 @@ def _make_host(rec: Record, scan: _Scan, is_issue: bool) -> None:
         host.number = host.number or part[0]
         host.issue_title = host.issue_title or part[1]
     elif part is not None:  # a part or section: "Title. 3, La religion"
-        rec.title = _join([rec.title, _join(part, ", ")], ". ")
+        rec.title = punctuation.join([rec.title, _join(part, ", ")], ". ")
         if perio is None and issue is None:
             return
     if rec.bib_level == "a":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from catalogue.languages import language_name
 from catalogue.record import DOC_TYPES
 from indexer.analysis import fold
 from indexer.arrays import ValuesArrays, Vocabulary
@@ -45,17 +46,6 @@ class FacetResult:
     total_values: int = 0
 
 
-LANGUAGES = {
-    "fre": "Français", "fra": "Français", "eng": "Anglais", "ger": "Allemand", "deu": "Allemand",
-    "spa": "Espagnol", "ita": "Italien", "por": "Portugais", "ara": "Arabe", "dut": "Néerlandais",
-    "nld": "Néerlandais", "rus": "Russe", "chi": "Chinois", "zho": "Chinois", "jpn": "Japonais",
-    "pol": "Polonais", "tur": "Turc", "lat": "Latin", "grc": "Grec ancien", "gre": "Grec",
-    "heb": "Hébreu", "swe": "Suédois", "dan": "Danois", "nor": "Norvégien", "fin": "Finnois",
-    "cat": "Catalan", "bre": "Breton", "oci": "Occitan", "baq": "Basque", "eus": "Basque",
-    "rum": "Roumain", "ron": "Roumain", "cze": "Tchèque", "ces": "Tchèque", "hun": "Hongrois",
-    "vie": "Vietnamien", "per": "Persan", "fas": "Persan", "mul": "Multilingue",
-    "und": "Indéterminée", "zxx": "Sans contenu linguistique",
-}  # fmt: skip
 AVAILABILITY = {"online": "En ligne", "onsite": "Sur place"}
 
 
@@ -213,7 +203,7 @@ class DocTypeFacet(Facet):
 
 class LanguageFacet(Facet):
     def value_label(self, value: str) -> str:
-        return LANGUAGES.get(value, value)
+        return language_name(value)
 
 
 class AvailabilityFacet(Facet):

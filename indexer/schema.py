@@ -15,10 +15,10 @@ from whoosh.analysis import IDTokenizer
 from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 
 from catalogue.dedupe import normalise_isbn, normalise_issn
-from catalogue.record import Record
+from catalogue.record import Agent, Record
 from indexer.analysis import fold, french_analyzer, name_analyzer, spell_analyzer, terms
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: corporate author values keep their subdivisions
 HIERARCHY_SEP = " -- "
 
 
@@ -161,6 +161,13 @@ def descriptor_values(record: Record) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def author_value(agent: Agent) -> str:
+    """An agent's author-facet value: a person "Name, Forename"; a corporate body its whole
+    heading, subdivisions included ("France. Ministère de la justice", not "France")."""
+    name = agent.sort_name if agent.kind == "person" else agent.display_name
+    return name.strip()
+
+
 def availability(record: Record) -> list[str]:
     out = []
     if any(link.url and link.kind != "thumbnail" for link in record.links):
@@ -176,7 +183,7 @@ def facet_values(record: Record) -> dict[str, list[str]]:
         "doc_type": [record.doc_type] if record.doc_type else [],
         "year": [f"{record.year:04d}"] if record.year and 0 < record.year < 10000 else [],
         "language": [lang.strip().lower() for lang in record.languages if lang.strip()],
-        "author": [a.sort_name.strip() for a in record.agents if a.sort_name.strip()],
+        "author": [v for v in map(author_value, record.agents) if v],
         "descriptor": descriptor_values(record),
         "keyword": [k.strip() for k in record.keywords if k.strip()],
         "series": [s.title.strip() for s in record.series if s.title.strip()],

@@ -27,6 +27,7 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "SITE_NAME": "Centre de ressources Politique de la ville",
         "PER_PAGE": 20,
         "FACET_LIMIT": 10,
+        "SOURCE_LABELS": {},  # source base → the name visitors read ("Base d'origine")
         "BASKET_MAX": 200,
         "SERVE_WORKERS": None,  # docbase serve: one per core, between 2 and 8
         "PROXY_COUNT": 0,  # reverse proxies in front (trust their X-Forwarded-* headers)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from catalogue.record import Record
+from catalogue import punctuation
+from catalogue.record import Agent, Record, relator_label
+from indexer.schema import HIERARCHY_SEP
 
 _ENTITY = re.compile(r"&(?!(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)")
 _MARK = re.compile(r"(</?mark>)")
@@ -58,7 +62,24 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
-def publication_line(record: Record) -> str:
+_PARTIAL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_BARE_NUMBER = re.compile(r"^[0-9IVXLCDMivxlcdm]+(?:\s*[-–/]\s*[0-9IVXLCDMivxlcdm]+)?$")
+
+
+def reader_date(text: str, locale: str = "fr") -> str:
+    """An ISO date as printed ("2023-03" → "mars 2023", "2023-03-12" → "12 mars 2023")."""
+    match = _PARTIAL_DATE.match(text.strip()) if text else None
+    if not match:
+        return text
+    year, month, day = (int(g) if g else 0 for g in match.groups())
+    try:
+        when = date(year, month, day or 1)
+    except ValueError:
+        return text
+    return format_date(when, "d MMMM y" if day else "LLLL y", locale=locale)
+
+
+def publication_line(record: Record, locale: str = "fr") -> str:
     """ "Paris : La Découverte, 2015" from the publication statements."""
     out = []
     for pub in record.publication:
@@ -66,7 +87,8 @@ def publication_line(record: Record) -> str:
         if pub.publisher:
             piece = f"{piece} : {pub.publisher}" if piece else pub.publisher
         if pub.date:
-            piece = f"{piece}, {pub.date}" if piece else pub.date
+            when = reader_date(pub.date, locale)
+            piece = f"{piece}, {when}" if piece else when
         if piece:
             out.append(piece)
     if not out and record.year:
@@ -74,65 +96,129 @@ def publication_line(record: Record) -> str:
     return " ; ".join(out)
 
 
-def host_line(record: Record) -> str:
-    """The periodical issue of an article: "n° 412, mars 2015, p. 12-18"."""
+def _labelled(value: str, label: str) -> str:
+    """A bare number gets its ISBD label ("5" → "vol. 5"); "n° 412" or "Bd. 3" stay as printed."""
+    return f"{label}{value}" if _BARE_NUMBER.match(value) else value
+
+
+def host_line(record: Record, locale: str = "fr") -> str:
+    """The periodical issue of an article: "vol. 5, n° 6, février 2020, p. 200-210"."""
     host = record.host
     if host is None:
         return ""
-    parts = [p for p in (host.volume, host.number, host.issue_title, host.date, host.pages) if p]
-    return ", ".join(parts)
+    when = reader_date(host.date or host.date_iso, locale)
+    if not when and is_article(record) and record.year:
+        when = str(record.year)  # an article's only date is its issue's
+    parts = [
+        _labelled(host.volume, "vol. ") if host.volume else "",
+        _labelled(host.number, "n° ") if host.number else "",
+        host.issue_title,
+        when,
+        _labelled(host.pages, "p. ") if host.pages else "",
+    ]
+    return ", ".join(p for p in parts if p)
 
 
-def isbd(record: Record) -> list[str]:
-    """The record in ISBD punctuation, one area per line (a readable approximation)."""
-    lines: list[str] = []
+def is_article(record: Record) -> bool:
+    """A component part of a periodical: it has no publication area of its own."""
+    return record.host is not None and record.doc_type == "article"
+
+
+def dated_by_host(record: Record) -> bool:
+    """An article whose publication is a bare year: its host item's line already dates it."""
+    return is_article(record) and not any(p.place or p.publisher for p in record.publication)
+
+
+def abstract_paragraphs(record: Record) -> list[str]:
+    """The abstract's paragraphs, each once (a Sudoc thesis repeats its 330)."""
+    paragraphs = (p.strip() for p in record.abstract.split("\n\n"))
+    return list(dict.fromkeys(p for p in paragraphs if p))
+
+
+def geographic_headings(record: Record) -> list[str]:
+    """Places with their subdivisions ("France -- 1945-...."): the period is the point."""
+    return [
+        HIERARCHY_SEP.join([s.label, *(d for d in s.subdivisions if d.strip())])
+        for s in record.subjects
+        if s.kind == "geographic"
+    ]
+
+
+def _agent_statement(agent: Agent, locale: str) -> str:
+    role = agent.role_label or (
+        relator_label(agent.role, locale).lower() if agent.role not in ("", "070") else ""
+    )
+    return f"{agent.display_name} ({role})" if role else agent.display_name
+
+
+def responsibility(record: Record, locale: str = "fr") -> str:
+    """The statement of responsibility: as printed, else every agent in the record's order,
+    those of one function joined by ", ", a change of function by " ; " (ISBD 1.4)."""
+    if record.responsibility:
+        return record.responsibility
+    out = ""
+    previous = None
+    for agent in record.agents:
+        function = agent.role_label or agent.role or "070"
+        if out:
+            out += ", " if function == previous else " ; "
+        out += _agent_statement(agent, locale)
+        previous = function
+    return out
+
+
+def _title_area(record: Record, locale: str) -> str:
     title = record.title or "[Sans titre]"
     for parallel in record.parallel_titles:
-        title += f" = {parallel}"
-    if record.other_title:
-        title += f" : {record.other_title}"
-    responsibility = record.responsibility or " ; ".join(
-        a.display_name for a in record.agents if a.responsibility == "main"
-    )
-    if responsibility:
-        title += f" / {responsibility}"
-    area = [title]
-    if record.edition:
-        area.append(record.edition)
+        title = punctuation.join([title, parallel], " = ")
+    title = punctuation.join([title, record.other_title], " : ")
+    return punctuation.join([title, responsibility(record, locale)], " / ")
+
+
+def _publication_area(record: Record, locale: str) -> str:
+    if is_article(record):
+        return ""  # shown by the host item ("In : ...")
     pubs = []
     for pub in record.publication:
-        piece = pub.place or "[S.l.]"
-        piece += f" : {pub.publisher or '[s.n.]'}"
-        if pub.date:
-            piece += f", {pub.date}"
-        pubs.append(piece)
+        piece = f"{pub.place or '[S.l.]'} : {pub.publisher or '[s.n.]'}"
+        pubs.append(punctuation.join([piece, reader_date(pub.date, locale)], ", "))
     if pubs:
-        area.append(" ; ".join(pubs))
-    elif record.year:
-        area.append(str(record.year))
-    physical = record.extent
-    if record.illustrations:
-        physical = f"{physical} : {record.illustrations}" if physical else record.illustrations
-    if record.dimensions:
-        physical = f"{physical} ; {record.dimensions}" if physical else record.dimensions
-    if record.accompanying:
-        physical = f"{physical} + {record.accompanying}" if physical else record.accompanying
-    if physical:
-        area.append(physical)
+        return " ; ".join(pubs)
+    return str(record.year) if record.year else ""
+
+
+def _physical_area(record: Record) -> str:
+    physical = punctuation.join([record.extent, record.illustrations], " : ")
+    physical = punctuation.join([physical, record.dimensions], " ; ")
+    return punctuation.join([physical, record.accompanying], " + ")
+
+
+def _series_areas(record: Record) -> list[str]:
+    out = []
     for series in record.series:
         piece = series.title
         if series.issn:
-            piece += f", ISSN {series.issn}"
-        if series.number:
-            piece += f" ; {series.number}"
-        area.append(f"({piece})")
-    lines.append(". - ".join(area))
-    if record.host is not None and (record.host.title or host_line(record)):
+            piece = punctuation.join([piece, f"ISSN {series.issn}"], ", ")
+        out.append(f"({punctuation.join([piece, series.number], ' ; ')})")
+    return out
+
+
+def isbd(record: Record, locale: str = "fr") -> list[str]:
+    """The record in ISBD punctuation, one area per line (a readable approximation)."""
+    areas = [
+        _title_area(record, locale),
+        record.edition,
+        _publication_area(record, locale),
+        _physical_area(record),
+        *_series_areas(record),
+    ]
+    lines = [punctuation.join(areas, ". - ")]
+    detail = host_line(record, locale)
+    if record.host is not None and (record.host.title or detail):
         host = record.host.title
         if record.host.issn:
-            host += f", ISSN {record.host.issn}"
-        detail = host_line(record)
-        lines.append(f"In : {host}" + (f". - {detail}" if detail else ""))
+            host = punctuation.join([host, f"ISSN {record.host.issn}"], ", ")
+        lines.append("In : " + punctuation.join([host, detail], ". - "))
     lines.extend(record.notes)
     for ident in record.identifiers:
         if ident.scheme in ("isbn", "issn", "doi"):

@@ -6,13 +6,14 @@ language lives in the session and is changed by a plain link (works without Java
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from babel.numbers import get_group_symbol
 from babel.support import NullTranslations
-from flask import Blueprint, Flask, g, redirect, request, session
+from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from flask_babel import (
     Babel,
     format_date,
@@ -24,8 +25,12 @@ from flask_babel import (
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from catalogue.languages import language_name
 from catalogue.record import DOC_TYPES, relator_label
 
+_FILE_EXTENSION = re.compile(
+    r"\.(?:mrc|marc|iso|iso2709|dat|xml|ris|bib|csv|txt|json)$", re.IGNORECASE
+)
 HIERARCHY_SEP = " -- "  # how the index joins a descriptor and its subdivisions
 LANGUAGES = {"fr": "Français", "en": "English"}
 
@@ -74,24 +79,6 @@ SORT_LABELS = {
     "title": N_("Titre (A à Z)"),
     "author": N_("Auteur (A à Z)"),
 }
-LANGUAGE_NAMES = {  # ISO 639-2/B codes most seen in the catalogue
-    "fre": N_("français"),
-    "eng": N_("anglais"),
-    "ger": N_("allemand"),
-    "spa": N_("espagnol"),
-    "ita": N_("italien"),
-    "por": N_("portugais"),
-    "ara": N_("arabe"),
-    "dut": N_("néerlandais"),
-    "lat": N_("latin"),
-    "rus": N_("russe"),
-    "chi": N_("chinois"),
-    "jpn": N_("japonais"),
-    "heb": N_("hébreu"),
-    "gre": N_("grec moderne"),
-    "und": N_("indéterminée"),
-    "mul": N_("multilingue"),
-}
 
 
 def lang() -> str:
@@ -126,11 +113,26 @@ def value_label(facet: str, value: str, label: str = "") -> str:
         return doc_type_label(value)
     if facet == "availability" and value in AVAILABILITY:
         return tr(AVAILABILITY[value])
-    if facet == "language" and value in LANGUAGE_NAMES:
-        return tr(LANGUAGE_NAMES[value])
+    if facet == "language":
+        return language_name(value, lang())
+    if facet == "source":
+        return source_label(value)
     if facet == "descriptor" and HIERARCHY_SEP in value:
         return value.replace(HIERARCHY_SEP, " › ")  # a subdivision means little out of context
     return label or value
+
+
+def source_label(source: str) -> str:
+    """A source base as the centre names it (SOURCE_LABELS), else a readable form of its name:
+    a base imported without `--source` is named after its file ("medialab_cotes8.mrc")."""
+    labels = current_app.config.get("SOURCE_LABELS") or {}
+    if source in labels:
+        return str(labels[source])
+    stem = _FILE_EXTENSION.sub("", source)
+    if stem == source:
+        return source
+    words = " ".join(stem.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:] if words else source
 
 
 def role_label(code: str, printed: str = "") -> str:
@@ -204,5 +206,6 @@ def init_app(app: Flask) -> None:
         value_label=value_label,
         doc_type_label=doc_type_label,
         role_label=role_label,
+        source_label=source_label,
         SORT_LABELS=SORT_LABELS,
     )

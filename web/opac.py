@@ -17,8 +17,19 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from indexer.search import MAX_PREFIXES, MIN_PREFIX
-from web.display import host_line, isbd, marc_lines, publication_line, safe_snippet, safe_url
-from web.i18n import facet_label, fmt_number, tr, value_label
+from indexer.schema import author_value
+from web.display import (
+    abstract_paragraphs,
+    dated_by_host,
+    geographic_headings,
+    host_line,
+    isbd,
+    marc_lines,
+    publication_line,
+    safe_snippet,
+    safe_url,
+)
+from web.i18n import facet_label, fmt_number, lang, tr, value_label
 from web.searching import IndexUnavailable, get_searcher, get_store
 from web.state import MAX_PAGE, BadParameter, SearchState, facet_names
 
@@ -101,6 +112,7 @@ class Bar:
     count: int
     x: float
     height: float
+    w: float = 10.0  # SVG width: proportional to the years the bar spans
 
     @property
     def label(self) -> str:
@@ -131,7 +143,8 @@ def facet_views(result: Any, state: SearchState) -> list[FacetView]:
             view.values.append(_value_view(state, name, fv.value, fv.label, fv.count, fv.depth))
         for value in state.filters.get(name, ()):
             if value not in seen:
-                view.values.insert(0, _value_view(state, name, value, "", None, 0))
+                label = chip_label(name, value)
+                view.values.insert(0, _value_view(state, name, value, label, None, 0))
         view.has_more = bool(facet.has_more)
         view.more_url = state.url("opac.facet", name=name) if facet.has_more else ""
         if view.values:
@@ -153,20 +166,32 @@ def _value_view(
     )
 
 
+def chip_label(name: str, value: str) -> str:
+    """A selected value's label; a theme's is its configured label, not its slug."""
+    if name == "theme":
+        labels = g.get("_theme_labels")
+        if labels is None:
+            # the configured themes, without counting their records as themes() does
+            themes = get_searcher().theme_list
+            labels = g._theme_labels = {t.value: t.label for t in themes}
+        return labels.get(value, value)
+    return value_label(name, value)
+
+
 def value_removals(state: SearchState) -> list[tuple[str, SearchState]]:
     """Each selected or excluded value, labelled, with the state without it: the chips of
     the results page and the zero-result page's suggestions."""
     out = []
     for name, values in state.filters.items():
         for value in values:
-            label = f"{facet_label(name)} : {value_label(name, value)}"
+            label = f"{facet_label(name)} : {chip_label(name, value)}"
             out.append((label, state.without_filter(name, value)))
     for name, values in state.excludes.items():
         for value in values:
             label = _(
                 "Sauf %(facet)s : %(value)s",
                 facet=facet_label(name),
-                value=value_label(name, value),
+                value=chip_label(name, value),
             )
             out.append((label, state.without_exclude(name, value)))
     return out
@@ -189,7 +214,11 @@ def chips(state: SearchState) -> list[Chip]:
 
 
 def histogram(pairs: list[tuple[int, int]] | None) -> tuple[list[Bar], int]:
-    """Year counts binned into at most HISTOGRAM_BARS bars, with heights for a 60-unit SVG."""
+    """Year counts binned into at most HISTOGRAM_BARS bars, with heights for a 60-unit SVG.
+
+    Every bin spans `width` years but the last, which may span fewer: each bar is as wide as
+    the years it covers (10 units for a full bin), and an empty bin leaves its gap.
+    """
     # years before printing are cataloguing noise ("0", "19"): they would flatten the chart
     pairs = sorted((int(y), int(c)) for y, c in (pairs or ()) if c and int(y) >= MIN_CHART_YEAR)
     if not pairs:
@@ -201,11 +230,14 @@ def histogram(pairs: list[tuple[int, int]] | None) -> tuple[list[Bar], int]:
         start = first + (year - first) // width * width
         bins[start] = bins.get(start, 0) + count
     top = max(bins.values())
+    unit = 10.0 / width  # SVG units per year
     bars = []
-    for i, start in enumerate(sorted(bins)):
-        count = bins[start]
-        height = max(2.0, round(60 * count / top, 1))
-        bars.append(Bar(start, min(start + width - 1, last), count, i * 10.0, height))
+    for start in sorted(bins):
+        end = min(start + width - 1, last)
+        height = max(2.0, round(60 * bins[start] / top, 1))
+        bars.append(
+            Bar(start, end, bins[start], (start - first) * unit, height, (end - start + 1) * unit)
+        )
     return bars, top
 
 
@@ -341,9 +373,13 @@ def _record_page(record_id: int, view: str) -> str:
         provenance=store.provenance(record_id) or {},
         similar=similar,
         duplicates=duplicates,
-        publication=publication_line(record),
-        host_detail=host_line(record),
-        isbd_lines=isbd(record) if view == "isbd" else [],
+        publication="" if dated_by_host(record) else publication_line(record, lang()),
+        host_detail=host_line(record, lang()),
+        isbd_lines=isbd(record, lang()) if view == "isbd" else [],
+        abstract=abstract_paragraphs(record),
+        places=geographic_headings(record),
+        has_marc=bool(record.original.marc),
+        author_value=author_value,
         leader=leader,
         marc_fields=fields,
         links=links,

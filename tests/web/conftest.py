@@ -32,6 +32,8 @@ CORPUS_FILES = [
     FIXTURES / "unimarc" / "medialab_cotes8.mrc",
     FIXTURES / "unimarc" / "medialab_periouni.mrc",
     FIXTURES / "marc21" / "test_data.utf8.mrc",
+    FIXTURES / "xml" / "abes_sudoc_252383524.xml",  # a thesis: two identical 330, 607 $z
+    FIXTURES / "bibtex" / "input__a_complete_article.bib",  # an article, two authors
 ]
 
 HOSTILE_TITLE = '<script>alert("titre")</script> Ségrégation & "ghettos" urbains'

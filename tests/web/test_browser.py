@@ -392,3 +392,128 @@ def test_axe_in_english(page, axe_source):
     )
     assert not [v["id"] for v in result["violations"]]
     shot(page, "results-english")
+
+
+# -- what a documentalist reads (issue 8) -----------------------------------------------------------
+def _record_id(app, source: str, title_start: str) -> int:
+    from catalogue.store import Store
+
+    store = Store(app.config["STORE_PATH"])
+    try:
+        row = store.db.execute(
+            "SELECT id FROM records WHERE source = ? AND title LIKE ?", (source, f"{title_start}%")
+        ).fetchone()
+    finally:
+        store.close()
+    assert row, (source, title_start)
+    return row[0]
+
+
+# Words of a cell split over two lines though they would fit on one (the MARC view's fault);
+# `strict`: split at all (a call number or a column header must never be).
+BROKEN_WORDS = """([selector, strict]) => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    const width = cell.getBoundingClientRect().width;
+    if (strict) {  // the whole cell on one line
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                           .map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(cell.innerText);
+      continue;
+    }
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+        const tops = new Set(rects.map(r => Math.round(r.top)));
+        const whole = rects.reduce((sum, r) => sum + r.width, 0);  // the word on one line
+        if (tops.size > 1 && whole < width - 8) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def test_display_screenshots(browser, base_url, app):
+    """Results on a desktop and on a phone, a record's ISBD view: looked at, kept as artifacts."""
+    isbd = _record_id(app, "medialab_cotes8.mrc", "De la colonisation")
+    for name, viewport in [("desktop", (1280, 900)), ("phone", (360, 740))]:
+        context = browser.new_context(
+            base_url=base_url,
+            viewport={"width": viewport[0], "height": viewport[1]},
+            is_mobile=name == "phone",
+        )
+        try:
+            page = context.new_page()
+            page.goto("/recherche?q=politique")
+            shot(page, f"display-results-{name}")
+            page.goto(f"/notice/{isbd}/isbd")
+            line = page.locator(".isbd p").first.inner_text()
+            assert "corr. et augm. - Paris" in line
+            shot(page, f"display-isbd-{name}")
+        finally:
+            context.close()
+
+
+def test_phone_filter_link_jumps_to_the_facets(browser, base_url):
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        java_script_enabled=False,
+    )
+    try:
+        page = context.new_page()
+        page.goto("/recherche?q=politique")
+        heading = page.locator("#facets-title")
+        assert heading.evaluate("h => h.getBoundingClientRect().top") > 2000  # after the hits
+        link = page.get_by_role("link", name=re.compile("^Filtrer"))
+        assert link.evaluate("a => a.getBoundingClientRect().top") < 740  # on the first screen
+        link.click()
+        top = heading.evaluate("h => h.getBoundingClientRect().top")
+        assert 0 <= top < 740, top
+    finally:
+        context.close()
+
+
+def test_phone_holdings_and_marc_view_do_not_split_words(browser, base_url, app):
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 360, "height": 740}, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        record = _record_id(app, "medialab_cotes8.mrc", "Traité de la science des finances")
+        page.goto(f"/notice/{record}")
+        assert page.locator(".call-number").count()
+        assert not page.evaluate(BROKEN_WORDS, [".holdings .call-number, .holdings th", True])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        shot(page, "display-holdings-phone")
+        thesis = _record_id(app, "abes_sudoc_252383524.xml", "La longévité")
+        page.goto(f"/notice/{thesis}/marc")
+        assert page.locator(".marc-table .subfield").count() > 20
+        assert not page.evaluate(BROKEN_WORDS, [".marc-table td", False])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        shot(page, "display-marc-phone")
+    finally:
+        context.close()
+
+
+def test_facet_values_page_keeps_each_checkbox_with_its_label(page):
+    # without `break-inside: avoid`, some of these layouts cut a value across two columns
+    for width in (1280, 1100, 900):
+        page.set_viewport_size({"width": width, "height": 900})
+        for facet in ("author", "descriptor", "keyword"):
+            page.goto(f"/recherche/facette/{facet}")
+            assert page.locator(".facet-page .columns li").count() >= 8
+            split = page.evaluate(
+                """() => [...document.querySelectorAll('.facet-page .columns li')]
+                     .filter(li => li.getClientRects().length > 1).map(li => li.innerText)"""
+            )
+            assert not split, (width, facet, split)
+    shot(page, "display-facet-values")
