@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from indexer.search import MAX_PREFIXES, MIN_PREFIX
 from indexer.schema import author_value
+from indexer.search import MAX_PREFIXES, MIN_PREFIX
 from web.display import (
     abstract_paragraphs,
     dated_by_host,
