@@ -29,6 +29,8 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "FACET_LIMIT": 10,
         "BASKET_MAX": 200,
         "SERVE_WORKERS": None,  # docbase serve: one per core, between 2 and 8
+        "SERVE_THREADS": 8,  # threads per worker: a slow client holds one thread only
+        "SERVE_READ_TIMEOUT": 15,  # seconds a client has to send a request (head and body)
         "PROXY_COUNT": 0,  # reverse proxies in front (trust their X-Forwarded-* headers)
         "CSRF_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "fr",

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
 from web import serve
 
 
@@ -84,3 +94,130 @@ def test_gunicorn_serves_the_catalogue(instance):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+# -- issue 11: slow clients, gunicorn's own answers, the control socket ----------------------
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _gunicorn(instance, workers: int = 2, read_timeout: float = 15, home=None):
+    """`docbase serve`'s gunicorn with its real options, on a free loopback port."""
+    port = _free_port()
+    code = (
+        "from web.serve import run_gunicorn, gunicorn_options; "
+        f"run_gunicorn({str(instance)!r}, gunicorn_options('127.0.0.1', {port}, {workers},"
+        f" read_timeout={read_timeout}, accesslog=None, loglevel='warning'))"
+    )
+    root = Path(__file__).parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    if home is not None:
+        env["HOME"] = str(home)
+        env.pop("XDG_RUNTIME_DIR", None)
+    server = subprocess.Popen([sys.executable, "-c", code], cwd=root, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(port, "/recherche?q=ville")
+                break
+            except OSError:
+                assert server.poll() is None, "gunicorn exited"
+                assert time.monotonic() < deadline, "gunicorn did not answer"
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _get(port: int, path: str, timeout: float = 10) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def _trickle(port: int, seconds: float, out: list) -> None:
+    """A slowloris client: one header byte every 0.25 s, for at most `seconds`."""
+    request = b"GET /recherche?q=ville HTTP/1.1\r\nHost: x\r\nX-Padding: " + b"a" * 500
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=seconds) as sock:
+        try:
+            for byte in request:
+                if time.monotonic() - started > seconds:
+                    break
+                sock.sendall(bytes([byte]))
+                time.sleep(0.25)
+            answer = sock.recv(4096)
+        except OSError:  # cut off by the server: a reset while still sending
+            answer = b"reset"
+    out.append((time.monotonic() - started, answer))
+
+
+def test_slow_clients_do_not_block_the_site(instance):
+    """Issue 11: with sync workers, two trickling connections stalled every worker for 60 s.
+    Six of them (three per worker) now hold a thread each, normal visitors are served at once,
+    and each slow one is cut off with a 408 at the read deadline."""
+    slow: list = []
+    with _gunicorn(instance, workers=2, read_timeout=3) as port:
+        threads = [threading.Thread(target=_trickle, args=(port, 8, slow)) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1)  # every slow connection is now inside a request
+        latencies = []
+        for _ in range(5):
+            started = time.monotonic()
+            status, _body = _get(port, "/recherche?q=logement", timeout=5)
+            latencies.append(time.monotonic() - started)
+            assert status == 200
+        for thread in threads:
+            thread.join(timeout=15)
+    assert max(latencies) < 2.0, latencies
+    assert len(slow) == 6
+    for elapsed, answer in slow:
+        assert elapsed < 6, elapsed  # the 3 s deadline, not the 8 s the client would go on
+        assert answer.startswith(b"HTTP/1.1 408") or answer in (b"", b"reset"), answer
+
+
+def _raw(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_gunicorn_error_answers_carry_the_security_headers(instance):
+    """gunicorn answers 400/414/431 itself, before the app: they get the CSP, nosniff and a
+    French message too."""
+    cases = {
+        400: b"NOT A REQUEST\r\n\r\n",
+        414: b"GET /recherche?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        431: b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 200 + b"\r\n",
+    }
+    with _gunicorn(instance, workers=1) as port:
+        for status, request in cases.items():
+            answer = _raw(port, request).decode("utf-8")
+            head, _, body = answer.partition("\r\n\r\n")
+            assert head.startswith(f"HTTP/1.1 {status} "), head
+            assert "Content-Security-Policy: default-src 'self'" in head
+            assert "X-Content-Type-Options: nosniff" in head
+            assert body.startswith(f"Erreur {status}.") and "<html>" not in body
+
+
+def test_no_shared_gunicorn_control_socket(instance, tmp_path):
+    """Every gunicorn of a user shared ~/.gunicorn/gunicorn.ctl, and stopping one deleted it
+    for the others: docbase turns it off."""
+    with _gunicorn(instance, workers=1, home=tmp_path) as port:
+        assert _get(port, "/")[0] == 200
+        assert not (tmp_path / ".gunicorn").exists()

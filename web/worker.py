@@ -1,0 +1,117 @@
+"""gunicorn's threaded worker, hardened against slow clients (issue 11).
+
+A sync worker is held by any client that trickles its request (one header byte every 2 s ties
+it up for the whole 60 s timeout): two such connections stopped the site. The threaded worker
+waits for the first byte on its poller, without a thread; this subclass also gives each request
+a total deadline for reading its head and body, so a trickling client loses its thread after
+`read_timeout` seconds with a 408, and gunicorn's own error answers (400, 408, 414, 431…) get
+the site's security headers and a French message instead of gunicorn's bare HTML.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+from gunicorn.http.errors import NoMoreData
+from gunicorn.workers.gthread import ThreadWorker
+
+from web.security import HEADERS
+
+REASONS = {
+    400: ("Bad Request", "Demande incorrecte."),
+    403: ("Forbidden", "Accès refusé."),
+    408: ("Request Timeout", "La demande a mis trop de temps à arriver."),
+    414: ("URI Too Long", "L'adresse demandée est trop longue."),
+    417: ("Expectation Failed", "Demande incorrecte."),
+    431: ("Request Header Fields Too Large", "Les en-têtes de la demande sont trop longs."),
+    500: ("Internal Server Error", "Une erreur inattendue s'est produite."),
+    501: ("Not Implemented", "Cette demande n'est pas prise en charge."),
+}
+
+
+def error_answer(status: int) -> bytes:
+    """A complete HTTP/1.1 error response: French text, the site's security headers, closed."""
+    reason, message = REASONS.get(status, REASONS[400 if status < 500 else 500])
+    body = f"Erreur {status}. {message} Retour à l'accueil : /\n".encode()
+    head = [f"HTTP/1.1 {status} {reason}", "Connection: close"]
+    head += ["Content-Type: text/plain; charset=utf-8", f"Content-Length: {len(body)}"]
+    head += [f"{name}: {value}" for name, value in HEADERS.items()]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+class DeadlineSocket:
+    """A client socket whose reads share one deadline per request; the rest is delegated."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self.deadline = float("inf")
+
+    def restart(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def recv(self, size: int, *flags: int) -> bytes:
+        remaining = self.deadline - time.monotonic()
+        previous = self._sock.gettimeout()
+        if remaining <= 0:
+            self._expire()
+        # keep a shorter timeout gunicorn set itself (its bounded body drain)
+        self._sock.settimeout(min(remaining, previous) if previous else remaining)
+        try:
+            return self._sock.recv(size, *flags)
+        except TimeoutError:
+            if self.deadline - time.monotonic() <= 0:
+                self._expire()
+            raise
+        finally:
+            self._sock.settimeout(previous)
+
+    def _expire(self) -> None:
+        """Answer 408 and end the connection (gunicorn logs NoMoreData at debug level only)."""
+        try:
+            self._sock.settimeout(1.0)
+            self._sock.sendall(error_answer(408))
+        except OSError:
+            pass
+        raise NoMoreData(b"")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _ErrorRewriter:
+    """Handed to gunicorn's handle_error: its one `sendall` becomes our own answer."""
+
+    def __init__(self, sock: Any) -> None:
+        self._sock = sock
+
+    def sendall(self, data: bytes) -> None:
+        try:
+            status = int(data.split(b" ", 2)[1])
+        except (IndexError, ValueError):
+            status = 400
+        self._sock.sendall(error_answer(status))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class DocbaseWorker(ThreadWorker):
+    """gthread with a read deadline per request and secured error answers."""
+
+    read_timeout = 15.0
+
+    def handle(self, conn: Any) -> Any:
+        if not isinstance(conn.sock, DeadlineSocket):
+            conn.sock = DeadlineSocket(conn.sock)
+        conn.sock.restart(self.read_timeout)
+        return super().handle(conn)
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        super().handle_error(req, _ErrorRewriter(client), addr, exc)
+
+
+def worker_class(read_timeout: float) -> type[DocbaseWorker]:
+    """The worker class with its deadline (workers are forked: the class travels with them)."""
+    return type("DocbaseWorker", (DocbaseWorker,), {"read_timeout": float(read_timeout)})
