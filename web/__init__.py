@@ -67,6 +67,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import site
 
     site.init_app(app)
+    from web import health  # /sante, for monitoring (issue 11)
+
+    health.init_app(app)
     return app
 
 

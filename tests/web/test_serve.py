@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from web import serve
 
 
@@ -221,3 +223,72 @@ def test_no_shared_gunicorn_control_socket(instance, tmp_path):
     with _gunicorn(instance, workers=1, home=tmp_path) as port:
         assert _get(port, "/")[0] == 200
         assert not (tmp_path / ".gunicorn").exists()
+
+
+# -- issue 11: a missing or broken index answers 503, /sante tells monitoring ----------------
+@pytest.fixture()
+def copied(instance, tmp_path):
+    """A copy of the test instance (store and index, links kept) to break at will."""
+    import shutil
+
+    target = tmp_path / "instance"
+    shutil.copytree(instance, target, symlinks=True)
+    from web import create_app
+    from web.searching import close_searcher
+
+    app = create_app({"INSTANCE": str(target), "TESTING": True, "SECRET_KEY": "tests"})
+    yield app, target
+    close_searcher(app)
+
+
+def _unavailable(response) -> None:
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Service momentanément indisponible" in html and "Traceback" not in html
+
+
+def test_index_deleted_while_serving_answers_503_and_sante_says_so(copied):
+    import shutil
+
+    app, target = copied
+    client = app.test_client()
+    assert client.get("/recherche?q=ville").status_code == 200
+    healthy = client.get("/sante")
+    assert healthy.status_code == 200
+    assert healthy.json["status"] == "ok" and healthy.json["index"]["records"] > 0
+    shutil.rmtree(target / "index")
+    for url in ("/", "/recherche?q=ville", "/parcourir/descripteurs"):
+        _unavailable(client.get(url))
+    sick = client.get("/sante")
+    assert sick.status_code == 503 and sick.json["status"] == "indisponible"
+    assert app.test_cli_runner().invoke(args=["index"]).exit_code == 0  # docbase index repairs
+    assert client.get("/recherche?q=ville").status_code == 200
+    assert client.get("/sante").status_code == 200
+
+
+def test_index_copied_without_its_symlink_answers_503_until_docbase_index(copied):
+    import shutil
+
+    app, target = copied
+    index = target / "index"
+    shutil.copytree(index, target / "copie", symlinks=False)
+    shutil.rmtree(index)
+    (target / "copie").rename(index)
+    client = app.test_client()
+    _unavailable(client.get("/recherche?q=ville"))
+    assert client.get("/sante").status_code == 503
+    result = app.test_cli_runner().invoke(args=["index"])
+    assert result.exit_code == 0, result.output
+    page = client.get("/recherche?q=ville")
+    assert page.status_code == 200 and "Résultats de recherche" in page.get_data(as_text=True)
+    assert client.get("/sante").json["index"]["records"] > 0
+
+
+def test_a_new_instance_is_healthy_and_empty(tmp_path):
+    """No records and no index yet: an empty catalogue, not an outage."""
+    from web import create_app
+
+    client = create_app({"INSTANCE": str(tmp_path / "neuve"), "TESTING": True}).test_client()
+    assert client.get("/recherche?q=ville").status_code == 200
+    response = client.get("/sante")
+    assert response.status_code == 200 and response.json["store"]["records"] == 0
