@@ -223,3 +223,26 @@ def test_import_killed_in_its_index_phase_leaves_no_process(tmp_path):
     finally:
         for pid in _session(proc.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_search_from_a_latin1_terminal(tmp_path):
+    """Issue 11: `docbase search $'soci\\xe9t\\xe9'` (Latin-1 bytes in argv, which Python
+    decodes with surrogateescape) failed instead of searching; it now finds what « société »
+    typed in UTF-8 finds, in the titles of the real cotes8 records."""
+    env = {**os.environ, "DOCBASE_INSTANCE": str(tmp_path / "instance"), "LC_ALL": "C.UTF-8"}
+    base = [sys.executable, "-m", "web.cli"]
+    subprocess.run([*base, "import", str(COTES8)], env=env, cwd=ROOT, check=True, timeout=300)
+
+    def search(*args: bytes) -> dict:
+        done = subprocess.run(
+            [*base, "search", "--json", *args], env=env, cwd=ROOT, capture_output=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+        return json.loads(done.stdout)
+
+    utf8 = search("société".encode())
+    latin1 = search("société".encode("latin-1"))
+    assert utf8["total"] >= 1
+    assert latin1["query"] == "société"
+    assert [h["id"] for h in latin1["hits"]] == [h["id"] for h in utf8["hits"]]
+    assert search("soci\xe9t\xe9".encode("latin-1"), b"--facet", b"doc_type=book")["total"]
