@@ -67,9 +67,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import site
 
     site.init_app(app)
-    from web import health  # /sante, for monitoring (issue 11)
+    from web import health, sessions  # issue 11: /sante, and sessions of a bad shape
 
     health.init_app(app)
+    sessions.init_app(app)
     return app
 
 
