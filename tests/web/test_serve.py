@@ -292,3 +292,14 @@ def test_a_new_instance_is_healthy_and_empty(tmp_path):
     assert client.get("/recherche?q=ville").status_code == 200
     response = client.get("/sante")
     assert response.status_code == 200 and response.json["store"]["records"] == 0
+
+
+def test_unreadable_index_answers_503(copied):
+    """The live generation's files damaged (a disk error, a half-copied backup)."""
+    app, target = copied
+    generation = (target / "index" / "current").resolve()
+    for toc in generation.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"\0" * 64)
+    client = app.test_client()
+    _unavailable(client.get("/recherche?q=ville"))
+    assert client.get("/sante").status_code == 503
