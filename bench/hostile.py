@@ -131,6 +131,12 @@ and {args.slow_clients} slow clients sending one byte every 0.5 s.
 | costly requests (refused with a 4xx, failed), p50 / p95 | | {hostile["costly"]:,} ({hostile["costly_refused"]}, {hostile["costly_errors"]}), {hostile["costly_p50_ms"]} / {hostile["costly_p95_ms"]} ms |
 | slow connections opened / cut off by the server | | {hostile["slow_connections"]} / {hostile["slow_cut"]} |
 | target: ordinary p95 beside ≤ 2× alone | | {result["ratio"]}× — {verdict} |
+
+Slow clients hold one thread each until the read deadline cuts them off (408), never a worker.
+Costly queries are the remaining cost: a worker's searches share one Searcher, one at a time,
+so an ordinary request queued behind a costly one waits for it; bounding costly queries is the
+indexer's side (issue 11 leaves it to the search engine). The load generator runs on the same
+cores as the server, and the machine is shared, so compare the two columns of one run only.
 {END}"""
     text = readme.read_text("utf-8") if readme.exists() else "# Benchmarks\n"
     if BEGIN in text and END in text:

@@ -56,6 +56,8 @@ class DeadlineSocket:
         previous = self._sock.gettimeout()
         if remaining <= 0:
             self._expire()
+        if previous == 0.0:  # a non-blocking read never waits
+            return self._sock.recv(size, *flags)
         # keep a shorter timeout gunicorn set itself (its bounded body drain)
         self._sock.settimeout(min(remaining, previous) if previous else remaining)
         try:
