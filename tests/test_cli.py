@@ -220,6 +220,17 @@ def test_import_killed_in_its_index_phase_leaves_no_process(tmp_path):
         while _session(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _session(proc.pid) == {}
+        killed = list(index_dir.glob("gen-*"))
+        assert killed  # the half-built generation of the killed rebuild
+        # the next build removes it and leaves one whole generation
+        done = subprocess.run(
+            [sys.executable, "-m", "web.cli", "index", "--json"],
+            env=env, cwd=ROOT, capture_output=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr.decode()
+        assert json.loads(done.stdout)["indexed"] == 2 * 3064
+        assert not any(path.exists() for path in killed)
+        assert len(list(index_dir.glob("gen-*"))) == 1 and (index_dir / "current").is_symlink()
     finally:
         for pid in _session(proc.pid):
             os.kill(pid, signal.SIGKILL)
