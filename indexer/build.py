@@ -119,12 +119,15 @@ def _point_current(index_dir: Path, name: str) -> None:
 def update(store: Store, index_dir: Path) -> dict[str, Any]:
     """Apply the store's changes since the last applied seq; create the index when missing."""
     index_dir = Path(index_dir)
+    repaired: list[str] = []
     if not (index_dir / CURRENT).is_symlink() or current_generation(index_dir) is None:
         with _locked(index_dir):
-            repair(index_dir)
+            repaired = repair(index_dir)
     generation = current_generation(index_dir)
     if generation is None or read_meta(generation).get("schema") != SCHEMA_VERSION:
-        return rebuild(store, index_dir)
+        stats = rebuild(store, index_dir)
+        stats["repaired"] = repaired + stats["repaired"]
+        return stats
     pending = store.last_seq() - read_meta(generation)["seq"]
     if pending > REBUILD_THRESHOLD:
         return rebuild(store, index_dir)
@@ -134,6 +137,7 @@ def update(store: Store, index_dir: Path) -> dict[str, Any]:
         assert generation is not None
         stats = _apply_changes(store, generation)
     stats["seconds"] = round(time.perf_counter() - started, 3)
+    stats["repaired"] = repaired
     return stats
 
 
@@ -270,6 +274,27 @@ def _write_parallel(ix: Any, store: Store, procs: int) -> None:
     writer.commit()
 
 
+def _build_generation(store: Store, generation: Path, procs: int | None) -> int:
+    """Write every record of the store into a new Whoosh index in `generation`."""
+    ix = whoosh_index.create_in(str(generation), make_schema())
+    procs = procs or min(2, os.cpu_count() or 1)
+    if procs > 1 and store.count() >= PARALLEL_FROM:
+        _write_parallel(ix, store, procs)
+    else:
+        writer = ix.writer(limitmb=256)
+        try:
+            for record in store.iter_records():
+                writer.add_document(**record_to_document(record))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    count = ix.doc_count()
+    ix.close()
+    warm_segments(generation)
+    return count
+
+
 def rebuild(store: Store, index_dir: Path, procs: int | None = None) -> dict[str, Any]:
     """Build a fresh generation beside the live one, swap it in atomically, catch up."""
     index_dir = Path(index_dir)
@@ -279,40 +304,24 @@ def rebuild(store: Store, index_dir: Path, procs: int | None = None) -> dict[str
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
     generation = index_dir / name
     generation.mkdir()
-    building = open(generation / BUILDING, "a+")  # noqa: SIM115 (held for the whole build)
-    fcntl.flock(building, fcntl.LOCK_EX)
-    _remove_dead_builds(index_dir)
-    try:
-        ix = whoosh_index.create_in(str(generation), make_schema())
-        procs = procs or min(2, os.cpu_count() or 1)
-        if procs > 1 and store.count() >= PARALLEL_FROM:
-            _write_parallel(ix, store, procs)
-        else:
-            writer = ix.writer(limitmb=256)
-            try:
-                for record in store.iter_records():
-                    writer.add_document(**record_to_document(record))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-        count = ix.doc_count()
-        ix.close()
-        warm_segments(generation)
-    except BaseException:
-        shutil.rmtree(generation, ignore_errors=True)
-        building.close()
-        raise
-    built = time.perf_counter() - started
-    with _locked(index_dir):
-        # META last: a folder without it is a rebuild in progress, which cleanups leave alone
-        _write_meta(generation, {"seq": seq, "schema": SCHEMA_VERSION, "built": time.time()})
-        repair(index_dir)  # os.replace cannot put a link over a folder named current
-        previous = current_generation(index_dir)
-        _point_current(index_dir, name)
-        caught_up = _apply_changes(store, generation)
-        _remove_old_generations(index_dir, keep={name, previous.name if previous else ""})
-    building.close()
+    # held for the whole build: a folder whose lock is free is a killed build
+    with open(generation / BUILDING, "a+") as building:
+        fcntl.flock(building, fcntl.LOCK_EX)
+        _remove_dead_builds(index_dir)
+        try:
+            count = _build_generation(store, generation, procs)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        built = time.perf_counter() - started
+        with _locked(index_dir):
+            # META last: a folder without it is a rebuild in progress (or a killed one)
+            _write_meta(generation, {"seq": seq, "schema": SCHEMA_VERSION, "built": time.time()})
+            repaired = repair(index_dir)  # os.replace cannot put a link over a folder
+            previous = current_generation(index_dir)
+            _point_current(index_dir, name)
+            caught_up = _apply_changes(store, generation)
+            _remove_old_generations(index_dir, keep={name, previous.name if previous else ""})
     (generation / BUILDING).unlink(missing_ok=True)
     return {
         "mode": "rebuild",
@@ -323,6 +332,7 @@ def rebuild(store: Store, index_dir: Path, procs: int | None = None) -> dict[str
         "records_per_second": round(count / built, 1) if built else None,
         "caught_up": caught_up["changes"],
         "seq": caught_up["seq"],
+        "repaired": repaired,
     }
 
 

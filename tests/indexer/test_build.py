@@ -225,6 +225,7 @@ def test_index_copied_without_its_symlink_is_repaired(small, tmp_path: Path) -> 
         assert not searcher.is_open  # not served as an empty catalogue
     stats = run_index(store.path, copy)
     assert stats["mode"] == "update"  # the copied generation was adopted, not rebuilt
+    assert "adopté" in stats["repaired"][0]
     assert (copy / "current").is_symlink()
     with Searcher(copy) as searcher:
         assert searcher.is_open and total(searcher) == expected

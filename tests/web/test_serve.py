@@ -279,6 +279,7 @@ def test_index_copied_without_its_symlink_answers_503_until_docbase_index(copied
     assert client.get("/sante").status_code == 503
     result = app.test_cli_runner().invoke(args=["index"])
     assert result.exit_code == 0, result.output
+    assert "Index réparé : dossier current adopté" in result.output
     page = client.get("/recherche?q=ville")
     assert page.status_code == 200 and "Résultats de recherche" in page.get_data(as_text=True)
     assert client.get("/sante").json["index"]["records"] > 0
