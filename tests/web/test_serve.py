@@ -245,6 +245,8 @@ def _unavailable(response) -> None:
     html = response.get_data(as_text=True)
     assert response.status_code == 503
     assert "Service momentanément indisponible" in html and "Traceback" not in html
+    assert response.headers["Retry-After"] == "30"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
 
 
 def test_index_deleted_while_serving_answers_503_and_sante_says_so(copied):
@@ -304,3 +306,13 @@ def test_unreadable_index_answers_503(copied):
     client = app.test_client()
     _unavailable(client.get("/recherche?q=ville"))
     assert client.get("/sante").status_code == 503
+
+
+def test_sante_says_503_when_the_store_is_unreadable(copied):
+    app, target = copied
+    for path in target.glob("docbase.sqlite3*"):
+        path.unlink()
+    (target / "docbase.sqlite3").write_bytes(b"pas une base SQLite" * 100)
+    response = app.test_client().get("/sante")
+    assert response.status_code == 503
+    assert response.json["status"] == "indisponible" and "illisible" in response.json["message"]
