@@ -108,13 +108,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _gunicorn(instance, workers: int = 2, read_timeout: float = 15, home=None):
+def _gunicorn(instance, workers: int = 2, read_timeout: float = 15, home=None, threads=8):
     """`docbase serve`'s gunicorn with its real options, on a free loopback port."""
     port = _free_port()
     code = (
         "from web.serve import run_gunicorn, gunicorn_options; "
         f"run_gunicorn({str(instance)!r}, gunicorn_options('127.0.0.1', {port}, {workers},"
-        f" read_timeout={read_timeout}, accesslog=None, loglevel='warning'))"
+        f" threads={threads}, read_timeout={read_timeout}, accesslog=None, loglevel='warning'))"
     )
     root = Path(__file__).parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
@@ -167,11 +167,12 @@ def _trickle(port: int, seconds: float, out: list) -> None:
 
 def test_slow_clients_do_not_block_the_site(instance):
     """Issue 11: with sync workers, two trickling connections stalled every worker for 60 s.
-    Six of them (three per worker) now hold a thread each, normal visitors are served at once,
-    and each slow one is cut off with a 408 at the read deadline."""
+    Eight of them, twice as many as the server's threads (2 workers × 2), hold no thread while
+    their request head trickles in: normal visitors are served at once, and each slow one is
+    cut off with a 408 at the read deadline."""
     slow: list = []
-    with _gunicorn(instance, workers=2, read_timeout=3) as port:
-        threads = [threading.Thread(target=_trickle, args=(port, 8, slow)) for _ in range(6)]
+    with _gunicorn(instance, workers=2, read_timeout=3, threads=2) as port:
+        threads = [threading.Thread(target=_trickle, args=(port, 8, slow)) for _ in range(8)]
         for thread in threads:
             thread.start()
         time.sleep(1)  # every slow connection is now inside a request
@@ -184,7 +185,7 @@ def test_slow_clients_do_not_block_the_site(instance):
         for thread in threads:
             thread.join(timeout=15)
     assert max(latencies) < 2.0, latencies
-    assert len(slow) == 6
+    assert len(slow) == 8
     for elapsed, answer in slow:
         assert elapsed < 6, elapsed  # the 3 s deadline, not the 8 s the client would go on
         assert answer.startswith(b"HTTP/1.1 408") or answer in (b"", b"reset"), answer
