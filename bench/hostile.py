@@ -101,6 +101,7 @@ def start(get: Get, port: int, urls: list[str], costly_clients: int, slow_client
 def run(get: Get, port: int, words: list[str], ordinary: Callable[[], dict], costly_clients: int,
         slow_clients: int) -> dict:  # fmt: skip
     """`ordinary()` alone, beside the slow clients only, then beside slow and costly clients."""
+    load = round(os.getloadavg()[0], 1)  # the machine is shared: say how busy it was
     alone = ordinary()
     phases = {}
     for name, n_costly in (("slow", 0), ("beside", costly_clients)):
@@ -117,7 +118,7 @@ def run(get: Get, port: int, words: list[str], ordinary: Callable[[], dict], cos
         return round(phase["p95_ms"] / alone["p95_ms"], 2) if alone["p95_ms"] else None
 
     return {"alone": alone, **phases, "hostile": counts, "ratio": ratio(phases["beside"]),
-            "slow_ratio": ratio(phases["slow"])}  # fmt: skip
+            "slow_ratio": ratio(phases["slow"]), "load": load}  # fmt: skip
 
 
 def write_readme(readme: Path, args, info: dict, result: dict, threads: int, deadline: float):
@@ -130,7 +131,7 @@ def write_readme(readme: Path, args, info: dict, result: dict, threads: int, dea
 `{" ".join(["python bench/web.py", *sys.argv[1:]]).strip()}` — {time.strftime("%Y-%m-%d")},
 {os.cpu_count()} cores, Python {platform.python_version()}, `docbase serve`'s gunicorn
 ({args.workers} workers × {threads} threads, read deadline {deadline:.0f} s),
-{info["records"]:,} synthetic records. The ordinary mix ({args.clients} clients,
+{info["records"]:,} synthetic records, load average {result["load"]} at the start. The ordinary mix ({args.clients} clients,
 {args.duration:.0f} s) runs alone, then beside {args.slow_clients} slow clients sending one
 byte every 0.5 s, then beside those and {args.costly_clients} clients sending costly queries
 back to back (prefix wildcards, 40-word OR chains, deep pages, whole facet listings).
