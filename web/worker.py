@@ -128,7 +128,8 @@ class _ErrorRewriter:
 
 
 class DocbaseWorker(ThreadWorker):
-    """gthread with a read deadline per request and secured error answers."""
+    """gthread reading request heads in its main loop, with a read deadline per request and
+    secured error answers."""
 
     read_timeout = 15.0
 
@@ -168,6 +169,22 @@ class DocbaseWorker(ThreadWorker):
                 with contextlib.suppress(OSError):
                     conn.sock.send(error_answer(408), socket.MSG_DONTWAIT)
             conn.close()
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        """A kept-alive connection whose next request we already read ahead (pipelining) is
+        served again at once: those bytes no longer make its socket readable to the poller."""
+        sock = conn.sock
+        if (
+            isinstance(sock, DeadlineSocket)
+            and sock.pending
+            and self.alive
+            and not fs.cancelled()
+            and fs.exception() is None
+            and fs.result() is True
+        ):
+            self.enqueue_req(conn)
+            return
+        super().finish_request(conn, fs)
 
     def handle(self, conn: Any) -> Any:
         try:
