@@ -1,6 +1,7 @@
 """Benchmark of the public catalogue: result pages with facets at 100,000 records under gunicorn.
 
     .venv/bin/python bench/web.py [--records 100000] [--clients 16] [--duration 30] [--workers N]
+    .venv/bin/python bench/web.py --hostile [--records 20000] [--duration 15]
 
 Builds (once, cached in bench/out/) a synthetic French catalogue in a real store and index,
 starts `docbase serve`'s gunicorn on a free loopback port, and drives it with `--clients`
@@ -9,6 +10,11 @@ for `--duration` seconds or `--max-requests` requests, whichever comes first. Ea
 results page (/recherche) with facets, filters, sorts and pages drawn from a fixed seeded list.
 Prints requests/s, latency percentiles and errors, and rewrites this script's own section of
 bench/README.md (other sections are left alone).
+
+`--hostile` (issue 11) measures the same ordinary mix three times: alone, beside slow clients
+trickling their request one byte every 0.5 s, then beside those and clients sending costly
+queries back to back (prefix wildcards, long OR chains, deep pages, whole facet listings). It
+reports the ordinary p95 of each phase (target: at most 2x alone) in its own section.
 """
 
 from __future__ import annotations
@@ -413,7 +419,7 @@ def write_readme(args: argparse.Namespace, info: dict, result: dict) -> None:
 ## Web: result pages with facets under gunicorn (`bench/web.py`)
 
 `{" ".join(["python bench/web.py", *sys.argv[1:]]).strip()}` — {time.strftime("%Y-%m-%d")},
-{os.cpu_count()} cores, Python {platform.python_version()}, gunicorn {args.workers} sync workers,
+{os.cpu_count()} cores, Python {platform.python_version()}, gunicorn {args.workers} workers × {serve.DEFAULT_THREADS} threads,
 {args.clients} concurrent clients on loopback (Python threads on the same machine, one connection
 per request), {info["records"]:,} synthetic records (store built in {info.get("store_s", "?")} s,
 index in {info.get("index_s", "?")} s). Each request is a full HTML results page with all facets,
@@ -454,6 +460,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=serve.default_workers())
     parser.add_argument("--breakdown", type=int, default=200, help="URLs timed one at a time")
     parser.add_argument("--no-readme", action="store_true", help="print only")
+    parser.add_argument("--hostile", action="store_true", help="ordinary mix beside a hostile one")
+    parser.add_argument("--costly-clients", type=int, default=4)
+    parser.add_argument("--slow-clients", type=int, default=8)
     args = parser.parse_args()
     instance = OUT / f"web-{args.records}"
     print(f"instance {instance} …", flush=True)
@@ -466,13 +475,32 @@ def main() -> None:
         urls = request_mix(2000)
         # warm every worker (first searcher open, numpy arrays) outside the measurement
         load(port, request_mix(200, seed=99), args.clients, 30.0, 200)
-        result = load(port, urls, args.clients, args.duration, args.max_requests)
+        if args.hostile:
+            import hostile as hostile_mix  # bench/hostile.py, beside this script
+
+            hostile = hostile_mix.run(
+                get,
+                port,
+                WORDS,
+                lambda: load(port, urls, args.clients, args.duration, args.max_requests),
+                args.costly_clients,
+                args.slow_clients,
+            )
+        else:
+            result = load(port, urls, args.clients, args.duration, args.max_requests)
     finally:
         server.terminate()
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+    if args.hostile:
+        print(json.dumps(hostile, indent=2))
+        if not args.no_readme:
+            hostile_mix.write_readme(
+                README, args, info, hostile, serve.DEFAULT_THREADS, serve.DEFAULT_READ_TIMEOUT
+            )
+        return
     result.update(breakdown(instance, urls[: args.breakdown]))
     print(json.dumps(result, indent=2))
     if not args.no_readme:

@@ -6,6 +6,11 @@ Layout of the index folder:
     <index_dir>/gen-<stamp>/             a Whoosh index, `docbase.json` (last applied change seq)
                                          and `arrays/` (per-segment facet arrays, see arrays.py)
     <index_dir>/.lock                    serialises writers (update, the swap of a rebuild)
+    <index_dir>/gen-<stamp>/.building    locked by the process building that generation
+
+`current` must be a symlink: an index folder copied without it (`current` then a plain folder),
+a dangling link or a stray file is repaired by the next `update` or `rebuild` (`repair`), and
+the `gen-*` folders of killed rebuilds (their `.building` no longer locked) are removed.
 
 Updates follow the store's change feed from the seq recorded in the live generation. A rebuild
 writes a new generation beside the live one without holding the lock (updates go on meanwhile),
@@ -15,11 +20,14 @@ half-built index and nothing is lost.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import os
 import pickle
 import shutil
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -36,6 +44,7 @@ from indexer.schema import SCHEMA_VERSION, make_schema, record_to_document
 
 META = "docbase.json"
 CURRENT = "current"
+BUILDING = ".building"
 BATCH = 5000
 # Above this many changed records an update costs more than a rebuild (two writer processes).
 REBUILD_THRESHOLD = 20_000
@@ -75,12 +84,50 @@ def _locked(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def repair(index_dir: Path) -> list[str]:
+    """Make `current` a symlink to a whole generation again, or nothing (the caller holds the
+    lock). A copied index folder whose `current` became a plain folder is adopted as a new
+    generation; a link to nothing, a stray file or a folder without an index is removed.
+    Returns what was done, for the logs and the tests."""
+    link = index_dir / CURRENT
+    done: list[str] = []
+    if link.is_symlink():
+        if current_generation(index_dir) is None:
+            link.unlink()
+            done.append("lien current sans index retiré")
+    elif link.is_dir():
+        if (link / META).exists() and any(link.glob("_MAIN_*.toc")):
+            name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+            os.rename(link, index_dir / name)
+            _point_current(index_dir, name)
+            done.append(f"dossier current adopté comme {name}")
+        else:
+            shutil.rmtree(link)
+            done.append("dossier current sans index retiré")
+    elif link.exists():
+        link.unlink()
+        done.append("fichier current retiré")
+    return done
+
+
+def _point_current(index_dir: Path, name: str) -> None:
+    tmp_link = index_dir / f".{CURRENT}-{uuid.uuid4().hex[:6]}"
+    os.symlink(name, tmp_link)
+    os.replace(tmp_link, index_dir / CURRENT)
+
+
 def update(store: Store, index_dir: Path) -> dict[str, Any]:
     """Apply the store's changes since the last applied seq; create the index when missing."""
     index_dir = Path(index_dir)
+    repaired: list[str] = []
+    if not (index_dir / CURRENT).is_symlink() or current_generation(index_dir) is None:
+        with _locked(index_dir):
+            repaired = repair(index_dir)
     generation = current_generation(index_dir)
     if generation is None or read_meta(generation).get("schema") != SCHEMA_VERSION:
-        return rebuild(store, index_dir)
+        stats = rebuild(store, index_dir)
+        stats["repaired"] = repaired + stats["repaired"]
+        return stats
     pending = store.last_seq() - read_meta(generation)["seq"]
     if pending > REBUILD_THRESHOLD:
         return rebuild(store, index_dir)
@@ -90,6 +137,7 @@ def update(store: Store, index_dir: Path) -> dict[str, Any]:
         assert generation is not None
         stats = _apply_changes(store, generation)
     stats["seconds"] = round(time.perf_counter() - started, 3)
+    stats["repaired"] = repaired
     return stats
 
 
@@ -131,6 +179,44 @@ def _apply_changes(store: Store, generation: Path) -> dict[str, Any]:
     return stats
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """A writer process must not outlive the import or rebuild that started it: killed with
+    -9, that process cannot stop its writers, which then held ~230 MB and, through the pipes
+    they inherited, the multiprocessing forkserver and resource tracker too. On Linux the
+    kernel kills a forked writer when its parent goes (prctl); otherwise a thread watches."""
+    forked = os.getppid() == parent
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        armed = forked and libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        armed = False
+    if armed:
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+        return
+
+    def alive() -> bool:
+        if forked:
+            return os.getppid() == parent
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+    def watch() -> None:
+        while alive():
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 class _StoreTask(SubWriterTask):
     """A Whoosh writer process that reads its records from the store itself.
 
@@ -138,6 +224,12 @@ class _StoreTask(SubWriterTask):
     out ranges of record ids, so that reading and decoding the store (a quarter of the work) runs
     in the writer processes too, on every core.
     """
+
+    parent = 0  # the pid of the process that starts the writers (set before start())
+
+    def run(self) -> None:
+        _die_with_parent(self.parent)
+        super().run()
 
     def _process_file(self, filename: str, doc_count: int) -> None:
         writer = self.writer
@@ -163,6 +255,7 @@ class _StoreMpWriter(MpWriter):
             self.subargs,
             self.multisegment,
         )
+        task.parent = os.getpid()
         self.tasks.append(task)
         task.start()
         return task
@@ -181,6 +274,27 @@ def _write_parallel(ix: Any, store: Store, procs: int) -> None:
     writer.commit()
 
 
+def _build_generation(store: Store, generation: Path, procs: int | None) -> int:
+    """Write every record of the store into a new Whoosh index in `generation`."""
+    ix = whoosh_index.create_in(str(generation), make_schema())
+    procs = procs or min(2, os.cpu_count() or 1)
+    if procs > 1 and store.count() >= PARALLEL_FROM:
+        _write_parallel(ix, store, procs)
+    else:
+        writer = ix.writer(limitmb=256)
+        try:
+            for record in store.iter_records():
+                writer.add_document(**record_to_document(record))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    count = ix.doc_count()
+    ix.close()
+    warm_segments(generation)
+    return count
+
+
 def rebuild(store: Store, index_dir: Path, procs: int | None = None) -> dict[str, Any]:
     """Build a fresh generation beside the live one, swap it in atomically, catch up."""
     index_dir = Path(index_dir)
@@ -190,36 +304,25 @@ def rebuild(store: Store, index_dir: Path, procs: int | None = None) -> dict[str
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
     generation = index_dir / name
     generation.mkdir()
-    try:
-        ix = whoosh_index.create_in(str(generation), make_schema())
-        procs = procs or min(2, os.cpu_count() or 1)
-        if procs > 1 and store.count() >= PARALLEL_FROM:
-            _write_parallel(ix, store, procs)
-        else:
-            writer = ix.writer(limitmb=256)
-            try:
-                for record in store.iter_records():
-                    writer.add_document(**record_to_document(record))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-        count = ix.doc_count()
-        ix.close()
-        warm_segments(generation)
-    except BaseException:
-        shutil.rmtree(generation, ignore_errors=True)
-        raise
-    built = time.perf_counter() - started
-    with _locked(index_dir):
-        # META last: a folder without it is a rebuild in progress, which cleanups leave alone
-        _write_meta(generation, {"seq": seq, "schema": SCHEMA_VERSION, "built": time.time()})
-        previous = current_generation(index_dir)
-        tmp_link = index_dir / f".{CURRENT}-{uuid.uuid4().hex[:6]}"
-        os.symlink(name, tmp_link)
-        os.replace(tmp_link, index_dir / CURRENT)
-        caught_up = _apply_changes(store, generation)
-        _remove_old_generations(index_dir, keep={name, previous.name if previous else ""})
+    # held for the whole build: a folder whose lock is free is a killed build
+    with open(generation / BUILDING, "a+") as building:
+        fcntl.flock(building, fcntl.LOCK_EX)
+        _remove_dead_builds(index_dir)
+        try:
+            count = _build_generation(store, generation, procs)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        built = time.perf_counter() - started
+        with _locked(index_dir):
+            # META last: a folder without it is a rebuild in progress (or a killed one)
+            _write_meta(generation, {"seq": seq, "schema": SCHEMA_VERSION, "built": time.time()})
+            repaired = repair(index_dir)  # os.replace cannot put a link over a folder
+            previous = current_generation(index_dir)
+            _point_current(index_dir, name)
+            caught_up = _apply_changes(store, generation)
+            _remove_old_generations(index_dir, keep={name, previous.name if previous else ""})
+    (generation / BUILDING).unlink(missing_ok=True)
     return {
         "mode": "rebuild",
         "indexed": count,
@@ -229,7 +332,31 @@ def rebuild(store: Store, index_dir: Path, procs: int | None = None) -> dict[str
         "records_per_second": round(count / built, 1) if built else None,
         "caught_up": caught_up["changes"],
         "seq": caught_up["seq"],
+        "repaired": repaired,
     }
+
+
+def _remove_dead_builds(index_dir: Path) -> None:
+    """Remove the folders of rebuilds killed before their swap: no META, and their `.building`
+    lock free (its process is gone). A folder that has neither is a build that has only just
+    made its folder, unless it is older than a minute (a crash before the lock existed)."""
+    for path in index_dir.glob("gen-*"):
+        if (path / META).exists():
+            continue
+        try:
+            with open(path / BUILDING, "r+") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a rebuild running in another process
+        except FileNotFoundError:
+            try:
+                if path.stat().st_mtime > time.time() - 60:
+                    continue
+            except FileNotFoundError:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:

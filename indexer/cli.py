@@ -19,6 +19,11 @@ def run_index(store_path: str | Path, index_dir: str | Path, rebuild: bool = Fal
 
 
 def format_index_stats(stats: dict) -> str:
+    repaired = "".join(f"Index réparé : {what}.\n" for what in stats.get("repaired") or [])
+    return repaired + _format_stats(stats)
+
+
+def _format_stats(stats: dict) -> str:
     if stats.get("mode") == "rebuild":
         return (
             f"Index reconstruit : {stats['indexed']} notices en {stats['seconds']} s"

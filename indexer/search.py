@@ -310,6 +310,11 @@ class Searcher:
         with self._lock:
             self._close_state()
 
+    @property
+    def is_open(self) -> bool:
+        """Whether a live index is open (False: none yet, or it vanished from under us)."""
+        return self._state is not None
+
     def __enter__(self) -> Searcher:
         return self
 

@@ -30,6 +30,8 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "SOURCE_LABELS": {},  # source base → the name visitors read ("Base d'origine")
         "BASKET_MAX": 200,
         "SERVE_WORKERS": None,  # docbase serve: one per core, between 2 and 8
+        "SERVE_THREADS": 8,  # threads per worker: a slow client holds one thread only
+        "SERVE_READ_TIMEOUT": 15,  # seconds a client has to send a request (head and body)
         "PROXY_COUNT": 0,  # reverse proxies in front (trust their X-Forwarded-* headers)
         "CSRF_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "fr",
@@ -66,6 +68,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import site
 
     site.init_app(app)
+    from web import health, sessions  # issue 11: /sante, and sessions of a bad shape
+
+    health.init_app(app)
+    sessions.init_app(app)
     return app
 
 

@@ -35,8 +35,10 @@ MAX_ID = 2**63 - 1
 
 
 def basket_ids() -> list[int]:
-    ids = session.get("basket") or []
-    return [i for i in ids if isinstance(i, int)]
+    ids = session.get("basket")
+    if not isinstance(ids, list):
+        return []
+    return [i for i in ids if type(i) is int and 1 <= i <= MAX_ID]
 
 
 def basket_count() -> int:

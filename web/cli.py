@@ -141,6 +141,19 @@ def index_command(rebuild: bool, as_json: bool):
     click.echo(json.dumps(stats, ensure_ascii=False) if as_json else format_index_stats(stats))
 
 
+def argv_text(value: str) -> str:
+    """An argument as the user typed it. Python decodes argv as UTF-8 with surrogateescape, so
+    `café` typed in a Latin-1 terminal arrives as "caf\\udce9": re-read such bytes as Latin-1
+    (cp1252 for its typographic quotes) instead of failing."""
+    if not any("\udc80" <= char <= "\udcff" for char in value):
+        return value
+    raw = value.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 @click.command("search")
 @click.argument("query", nargs=-1)
 @click.option("--facet", "facets", multiple=True, metavar="NOM=VALEUR", help="Filtre de facette.")
@@ -162,9 +175,9 @@ def search_command(query, facets, excludes, sort, page, per_page, as_json):
     try:
         result = run_search(
             current_app.config["INDEX_DIR"],
-            " ".join(query),
-            facets,
-            excludes,
+            " ".join(map(argv_text, query)),
+            [argv_text(f) for f in facets],
+            [argv_text(x) for x in excludes],
             sort=sort,
             page=page,
             per_page=per_page,

@@ -61,6 +61,8 @@ def handle_http(exc: HTTPException) -> Response | tuple[str, int]:
     response = Response(body, status, mimetype="text/html")
     if code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
+    if code == 503:  # browsers, crawlers and monitors come back later instead of giving up
+        response.headers["Retry-After"] = "30"
     return response
 
 

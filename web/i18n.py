@@ -92,7 +92,7 @@ def lang() -> str:
 
 def select_locale() -> str:
     chosen = session.get("lang")
-    return chosen if chosen in LANGUAGES else "fr"
+    return chosen if isinstance(chosen, str) and chosen in LANGUAGES else "fr"
 
 
 def facet_label(name: str, fallback: str = "") -> str:
@@ -166,6 +166,8 @@ def fmt_iso_datetime(value: str, fmt: str = "long") -> str:
 def safe_next(target: str | None, default: str = "/") -> str:
     """Only same-site relative paths: never an open redirect."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if any(char < " " or char == "\x7f" for char in target):  # CR/LF would split the header
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

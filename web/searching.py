@@ -44,8 +44,21 @@ def get_searcher() -> Any:
     except Exception as exc:  # an index swapped or damaged under us
         current_app.logger.exception("index refresh failed")
         raise IndexUnavailable() from exc
+    if not searcher.is_open and _store_has_records():
+        # deleted while serving, or copied without its `current` link: an empty catalogue
+        # with a 200 would hide it; `docbase index` repairs it
+        current_app.logger.error("no live index in %s", current_app.config["INDEX_DIR"])
+        raise IndexUnavailable()
     g.searcher = searcher
     return searcher
+
+
+def _store_has_records() -> bool:
+    """Asked only when there is no live index: a new instance (empty store) has none yet."""
+    try:
+        return get_store().count() > 0
+    except Exception:
+        return True  # unreadable store: unavailable too
 
 
 def _open_searcher(app: Flask) -> Any:

@@ -20,16 +20,35 @@ def default_workers() -> int:
     return max(2, min(8, os.cpu_count() or 1))
 
 
-def gunicorn_options(host: str, port: int, workers: int, **extra: Any) -> dict[str, Any]:
+DEFAULT_THREADS = 8
+DEFAULT_READ_TIMEOUT = 15.0
+
+
+def gunicorn_options(
+    host: str,
+    port: int,
+    workers: int,
+    threads: int = DEFAULT_THREADS,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Threaded workers (a slow client holds one thread, never a whole worker), a read
+    deadline per request and short keep-alive (web/worker.py); no control socket, which
+    gunicorn otherwise shares between every instance of the user (stopping one deleted it)."""
+    from web.worker import worker_class
+
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": worker_class(read_timeout),
+        "threads": threads,
+        "keepalive": 5,
         "timeout": 60,
         "graceful_timeout": 10,
         "accesslog": "-",
         "errorlog": "-",
         "limit_request_line": 8190,
+        "control_socket_disable": True,
         **extra,
     }
 
@@ -65,9 +84,13 @@ def run_gunicorn(instance: str, options: dict[str, Any]) -> None:
 @with_appcontext
 def serve_command(host: str, port: int, workers: int | None) -> None:
     """Servir le catalogue en production avec gunicorn (serve the catalogue)."""
-    workers = workers or int(current_app.config.get("SERVE_WORKERS") or default_workers())
+    config = current_app.config
+    workers = workers or int(config.get("SERVE_WORKERS") or default_workers())
+    threads = int(config.get("SERVE_THREADS") or DEFAULT_THREADS)
+    read_timeout = float(config.get("SERVE_READ_TIMEOUT") or DEFAULT_READ_TIMEOUT)
     click.echo(f"docbase : http://{host}:{port}/ ({workers} processus)", err=True)
-    run_gunicorn(current_app.config["INSTANCE"], gunicorn_options(host, port, workers))
+    options = gunicorn_options(host, port, workers, threads, read_timeout)
+    run_gunicorn(config["INSTANCE"], options)
 
 
 def init_app(app: Flask) -> None:

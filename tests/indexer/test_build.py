@@ -199,3 +199,72 @@ def test_cached_postings_never_outlive_a_change(small, monkeypatch) -> None:
         store.delete(record.id)
         build.update(store, index_dir)
         assert total(searcher, "finances") == before
+
+
+# -- issue 11: an index copied without its symlink, killed rebuilds ------------------------
+def _copy_without_symlinks(index_dir: Path, target: Path) -> Path:
+    """What `cp -rL`, a backup tool or an rsync without -l makes of an index folder:
+    `current` becomes a plain folder holding a copy of the live generation."""
+    import shutil
+
+    shutil.copytree(index_dir, target, symlinks=False)
+    assert (target / "current").is_dir() and not (target / "current").is_symlink()
+    return target
+
+
+def test_index_copied_without_its_symlink_is_repaired(small, tmp_path: Path) -> None:
+    """Issue 11: such a copy showed an empty catalogue, and `docbase index` (and `--rebuild`)
+    crashed with IsADirectoryError, leaving one more gen-* folder at each run."""
+    from indexer.cli import run_index
+
+    store, index_dir = small
+    with Searcher(index_dir) as searcher:
+        expected = total(searcher)
+    copy = _copy_without_symlinks(index_dir, tmp_path / "copie")
+    with Searcher(copy) as searcher:
+        assert not searcher.is_open  # not served as an empty catalogue
+    stats = run_index(store.path, copy)
+    assert stats["mode"] == "update"  # the copied generation was adopted, not rebuilt
+    assert "adopté" in stats["repaired"][0]
+    assert (copy / "current").is_symlink()
+    with Searcher(copy) as searcher:
+        assert searcher.is_open and total(searcher) == expected
+    copy2 = _copy_without_symlinks(index_dir, tmp_path / "copie2")
+    for _ in range(2):
+        stats = run_index(store.path, copy2, rebuild=True)
+        assert stats["indexed"] == expected
+    assert (copy2 / "current").is_symlink()
+    assert len(list(copy2.glob("gen-*"))) <= 2  # the live one and the one before
+
+
+def test_dangling_current_is_repaired(small) -> None:
+    """The live generation deleted (by hand, a full disk cleanup): `update` rebuilds."""
+    import shutil
+
+    store, index_dir = small
+    shutil.rmtree(build.current_generation(index_dir))
+    with Searcher(index_dir) as searcher:
+        assert not searcher.is_open
+    stats = build.update(store, index_dir)
+    assert stats["mode"] == "rebuild" and stats["indexed"] == store.count()
+    assert build.current_generation(index_dir) is not None
+
+
+def test_folders_of_killed_rebuilds_are_removed_at_the_next_build(small) -> None:
+    """A rebuild killed before its swap leaves a gen-* folder without META whose `.building`
+    lock is free: the next build removes it; one whose lock is held (a rebuild running in
+    another process) is left alone."""
+    import fcntl
+
+    store, index_dir = small
+    dead = index_dir / "gen-20260101T000000-dead00"
+    dead.mkdir()
+    (dead / build.BUILDING).touch()
+    (dead / "_MAIN_1.toc").write_bytes(b"x" * 1000)
+    running = index_dir / "gen-20260101T000000-live00"
+    running.mkdir()
+    with open(running / build.BUILDING, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        build.rebuild(store, index_dir)
+        assert not dead.exists()
+        assert running.exists()

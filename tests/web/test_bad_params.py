@@ -170,3 +170,62 @@ def test_missing_index_is_a_friendly_503(tmp_path):
     assert "Traceback" not in text(response)
     if response.status_code == 503:
         assert "momentanément indisponible" in text(response)
+
+
+# -- issue 11: CR/LF in `retour`, validly signed but malformed sessions -----------------------
+CONTROL_TARGETS = ["/selection\r\nSet-Cookie: x=1", "/a\nb", "/\t/evil.example", "/x\x00y"]
+
+
+@pytest.mark.parametrize("target", CONTROL_TARGETS)
+def test_control_characters_in_retour_of_the_language_switch(client, target):
+    """A CR or LF in `retour` made the redirect header invalid: a 500. Browsers also drop tabs
+    and newlines from URLs, so "/\\t/evil.example" would have been an open redirect."""
+    response = client.get("/langue/en", query_string={"retour": target})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", CONTROL_TARGETS)
+def test_control_characters_in_retour_of_the_basket_forms(client, token, record_ids, target):
+    for url in ("/selection/ajouter", "/selection/retirer", "/selection/vider"):
+        response = client.post(
+            url, data={"csrf_token": token, "id": record_ids["book-1"], "retour": target}
+        )
+        assert response.status_code == 303, url
+        assert response.headers["Location"] == "/selection"
+
+
+MALFORMED_SESSIONS = [
+    {"basket": [2**70]},
+    {"basket": [-5, 0, True, "3", None, 1.5]},
+    {"basket": {"a": 1}},
+    {"basket": "12"},
+    {"basket": 7},
+    {"lang": {"x": 1}},
+    {"lang": ["en"]},
+    {"lang": 3},
+    {"csrf": {"a": 1}},
+    {"csrf": 12},
+    {"_flashes": "pas une liste"},
+    {"_flashes": [["error"], 3, {"a": 1}]},
+]
+
+
+@pytest.mark.parametrize("values", MALFORMED_SESSIONS, ids=lambda v: repr(v)[:40])
+def test_malformed_signed_session_gets_clean_pages(client, token, record_ids, values):
+    """A session is signed, so its shape is ours to trust only if nothing ever went wrong: an
+    old version, a bug or a leaked key can sign anything. Every page still answers."""
+    with client.session_transaction() as session:
+        session.update(values)
+    for url in ("/", "/recherche?q=ville", "/selection", f"/notice/{record_ids['book-1']}"):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        assert "Traceback" not in text(response)
+    with client.session_transaction() as session:
+        session.update(values)
+        session["csrf"] = token
+    response = client.post(
+        "/selection/ajouter", data={"csrf_token": token, "id": record_ids["book-1"]}
+    )
+    assert response.status_code == 303
+    assert client.get("/selection").status_code == 200
