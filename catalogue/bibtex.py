@@ -186,7 +186,9 @@ def read(
         record.original.format = "bibtex"
         record.original.charset = decoded.charset
         record.original.raw = item.raw
-        record.original.warnings[:0] = item.warnings
+        record.original.warnings[:0] = item.warnings + decoded.warnings_for(
+            item.line, item.raw.count("\n") + 1
+        )
         yield record
 
 

@@ -206,7 +206,9 @@ def read(
         record.original.format = "ris"
         record.original.charset = decoded.charset
         record.original.raw = chunk.text
-        record.original.warnings[:0] = chunk.warnings
+        record.original.warnings[:0] = chunk.warnings + decoded.warnings_for(
+            chunk.line, len(chunk.lines)
+        )
         yield record
     if not found:
         raise FormatError(

@@ -301,7 +301,7 @@ def test_gbk_file_does_not_crash_and_says_its_charset():
         data.decode("utf-8")
     (record,) = read(data)
     assert record.title == "Test Title" and record.year == 2013
-    assert record.original.charset == "cp1252"  # no BOM, not UTF-8: the sniffing's fallback
+    assert record.original.charset == "gb18030"  # no BOM, not UTF-8: detected (and warned)
     (forced,) = read(data, encoding="gbk")
     assert forced.original.charset == "gbk"
     assert forced.agents[0].name == "凯撒" and forced.host.title == "测试期刊"
