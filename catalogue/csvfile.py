@@ -293,9 +293,7 @@ def read(
             )
             record.source_id = f"{record.source_id}:{fingerprint(raw)[:12]}"
         seen_ids.add(record.source_id)
-        record.original.warnings[:0] = file_warnings + decoded.warnings_for(
-            line, raw.count("\n")
-        )
+        record.original.warnings[:0] = file_warnings + decoded.warnings_for(line, raw.count("\n"))
         file_warnings = []
         record.source = source
         record.original.charset = decoded.charset
