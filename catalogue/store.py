@@ -19,6 +19,7 @@ from typing import Any
 
 from catalogue.dedupe import match_keys
 from catalogue.errors import StoreError
+from catalogue.identifiers import check_identifiers
 from catalogue.record import Record
 
 SCHEMA_VERSION = 1
@@ -84,6 +85,7 @@ class Prepared:
 
 
 def prepare(record: Record) -> Prepared:
+    check_identifiers(record)  # every reader's records come through here
     data = record.to_dict()
     data.pop("id", None)
     text = _dumps(data)
