@@ -32,6 +32,7 @@ from bibtexparser.model import (
 from pylatexenc import latex2text
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 
+from catalogue import bibtexlog
 from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.record import (
     Agent,
@@ -140,15 +141,22 @@ def read(
         raise FormatError("fichier vide (empty file)")
     entries: list[_RawEntry | RecordError] = []
     strings: dict[str, str] = {m[:3]: name for m, name in zip(_MONTHS, _MONTH_NAMES, strict=False)}
-    for block, line_shift, failure in _blocks(text):
-        if failure is not None:
-            failure.position = len(entries) + 1
-            entries.append(failure)
-            continue
-        if isinstance(block, String):
-            strings[block.key.strip().lower()] = _expand(str(block.value), strings)
-        elif isinstance(block, Entry | ParsingFailedBlock):
-            entries.append(_raw_entry(block, len(entries) + 1, line_shift, strings))
+    with bibtexlog.caught() as messages:
+        for block, line_shift, failure in _blocks(text):
+            if failure is not None:
+                failure.position = len(entries) + 1
+                entries.append(failure)
+                continue
+            if isinstance(block, String):
+                strings[block.key.strip().lower()] = _expand(str(block.value), strings)
+            elif isinstance(block, Entry | ParsingFailedBlock):
+                entries.append(_raw_entry(block, len(entries) + 1, line_shift, strings))
+    # said once, on the first record; an aborted block's message is its reject's reason
+    file_warnings = [
+        f"message de bibtexparser : {clean_space(m)} (bibtexparser message)"
+        for m in dict.fromkeys(messages)
+        if not bibtexlog.ABORTED_BLOCK.match(m)
+    ]
     if not entries:
         raise FormatError(
             "ce fichier n'est pas du BibTeX : aucune entrée @type{clé, …} "
@@ -186,9 +194,12 @@ def read(
         record.original.format = "bibtex"
         record.original.charset = decoded.charset
         record.original.raw = item.raw
-        record.original.warnings[:0] = item.warnings + decoded.warnings_for(
-            item.line, item.raw.count("\n") + 1
+        record.original.warnings[:0] = (
+            file_warnings
+            + item.warnings
+            + decoded.warnings_for(item.line, item.raw.count("\n") + 1)
         )
+        file_warnings = []
         yield record
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -422,3 +423,25 @@ def test_random_bibtex_like_text(parts):
 )
 def test_mutated_fixtures(path, mutations):
     _outcomes_are_typed(mutate(path.read_bytes(), mutations))
+
+
+def test_bibtexparser_prints_nothing_its_messages_become_warnings(capfd, monkeypatch):
+    # this real file makes bibtexparser log "Parsing of `@book` block (line 6) aborted…"
+    data = (BIB / "input__different_delimiters.bib").read_bytes()
+    found = list(read(data))
+    assert capfd.readouterr().err == ""
+    (error,) = [o for o in found if isinstance(o, RecordError)]
+    assert "Unexpectedly reached end of file" in error.reason  # the message, as the reason
+    # a message about no block in particular goes on the first record, said once
+    real_parse = bibtex.bibtexparser.parse_string
+
+    def parse_and_log(*args, **kwargs):
+        logging.getLogger("bibtexparser.splitter").error("detected an invalid state")
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(bibtex.bibtexparser, "parse_string", parse_and_log)
+    first, *others = [o for o in read(data) if isinstance(o, Record)]
+    assert capfd.readouterr().err == ""
+    note = "message de bibtexparser : detected an invalid state (bibtexparser message)"
+    assert first.original.warnings == [note]
+    assert not any(note in o.original.warnings for o in others)
