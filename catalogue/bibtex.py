@@ -53,6 +53,7 @@ from catalogue.text import (
     iso_date,
     language_codes,
     stable_id,
+    unique_source_id,
     unix_newlines,
     year_of,
 )
@@ -164,18 +165,9 @@ def read(
         )
     by_key: dict[str, _RawEntry] = {}
     for item in entries:
-        if isinstance(item, _RawEntry):
-            if item.key.lower() in by_key:
-                previous = by_key[item.key.lower()]
-                entries[item.position - 1] = RecordError(
-                    f"clé d'entrée en double « {item.key} », déjà vue ligne {previous.line} "
-                    "(duplicate entry key)",
-                    position=item.position,
-                    offset=item.line,
-                    chunk=item.raw,
-                )
-            else:
-                by_key[item.key.lower()] = item
+        if isinstance(item, _RawEntry):  # two entries with one key are both read (their ids
+            by_key.setdefault(item.key.lower(), item)  # made unique); crossrefs go to the first
+    seen_ids: set[str] = set()
     for item in entries:
         if isinstance(item, RecordError):
             yield item
@@ -190,6 +182,7 @@ def read(
         if isinstance(record, RecordError):
             yield record
             continue
+        unique_source_id(record, seen_ids, item.raw, "l'entrée")
         record.source = source
         record.original.format = "bibtex"
         record.original.charset = decoded.charset
@@ -256,12 +249,7 @@ def _raw_entry(
     if isinstance(block, DuplicateFieldKeyBlock):
         entry = block.ignore_error_block
     elif isinstance(block, DuplicateBlockKeyBlock):
-        return RecordError(
-            f"clé d'entrée en double « {block.key} » (duplicate entry key)",
-            position=position,
-            offset=line,
-            chunk=raw,
-        )
+        entry = block.ignore_error_block  # the reader says so and keeps both (see `read`)
     elif isinstance(block, ParsingFailedBlock):
         reason = getattr(block.error, "abort_reason", "") or "fin de fichier (end of file)"
         return RecordError(

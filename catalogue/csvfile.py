@@ -36,13 +36,13 @@ from catalogue.text import (
     clean_doi,
     clean_space,
     decode_text,
-    fingerprint,
     fold,
     identifiers,
     iso_date,
     language_codes,
     person_or_body,
     stable_id,
+    unique_source_id,
     unix_newlines,
     year_of,
 )
@@ -268,14 +268,7 @@ def read(
         if isinstance(record, RecordError):
             yield record
             continue
-        if record.source_id in seen_ids:
-            record.original.warnings.append(
-                f"identifiant « {record.source_id} » en double dans le fichier, complété par "
-                "l'empreinte de la ligne (duplicate id in the file, made unique with the row's "
-                "hash)"
-            )
-            record.source_id = f"{record.source_id}:{fingerprint(raw)[:12]}"
-        seen_ids.add(record.source_id)
+        unique_source_id(record, seen_ids, raw, "la ligne")
         record.original.warnings[:0] = file_warnings + decoded.warnings_for(line, raw.count("\n"))
         file_warnings = []
         record.source = source

@@ -353,8 +353,9 @@ def test_duplicate_keys_and_fields():
         "@book{m, title = {Trois}, note = {a}, note = {b}}\n"
     )
     first, dup, dup_fields = read(text)
-    assert first.title == "Un"
-    assert isinstance(dup, RecordError) and "double" in dup.reason and dup.position == 2
+    assert first.title == "Un" and dup.title == "Deux"  # both kept, the second's id made unique
+    assert first.source_id == "k" and dup.source_id.startswith("k:")
+    assert any("en double" in w for w in dup.original.warnings)
     assert dup_fields.notes == ["a"] and ("note", "b") in [
         (c.name, c.value) for c in dup_fields.custom
     ]
@@ -459,3 +460,15 @@ def test_bibtexparser_messages_become_warnings(capfd, monkeypatch):
     note = "message de bibtexparser : detected an invalid state (bibtexparser message)"
     assert first.original.warnings == [note]
     assert not any(note in o.original.warnings for o in others)
+
+
+def test_two_entries_with_one_key_are_both_read_for_the_import_frame():
+    # the same export twice, the second copy edited: two records, neither dropped nor merged
+    book = (BIB / "input__a_complete_book.bib").read_text()
+    (original,) = read(book)
+    edited = book.replace(original.title, f"{original.title}, 2e édition", 1)
+    assert edited != book
+    first, second = read(f"{book}\n{edited}")
+    assert (first.title, second.title) == (original.title, f"{original.title}, 2e édition")
+    assert first.source_id == original.source_id != second.source_id
+    assert second.source_id.startswith(f"{original.source_id}:")
