@@ -13,7 +13,6 @@ charset-normalizer before being read as cp1252.
 from __future__ import annotations
 
 import bisect
-import codecs
 import re
 from dataclasses import dataclass, field
 
@@ -91,9 +90,10 @@ def decode_text(data: bytes, encoding: str | None = None) -> DecodedText:
         return DecodedText(nfc(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         pass
-    text, stray, utf8_chars = _split_stray(data)
-    if utf8_chars >= len(stray):
+    mended = _split_stray(data)
+    if mended is not None:
         # mostly UTF-8: only the bad bytes are read otherwise, and their lines are told
+        text, stray = mended
         breaks = [m.end() for m in _LINE_BREAK.finditer(data)]
         lines = tuple(sorted({bisect.bisect_right(breaks, offset) + 1 for offset in stray}))
         return DecodedText(nfc(text), "utf-8", stray_lines=lines, stray_charset="cp1252")
@@ -109,28 +109,52 @@ def decode_text(data: bytes, encoding: str | None = None) -> DecodedText:
 # -- stray bytes and legacy charsets ----------------------------------------------------------
 
 
-def _split_stray(data: bytes) -> tuple[str, list[int], int]:
+def _split_stray(data: bytes) -> tuple[str, list[int]] | None:
     """UTF-8 text where each byte UTF-8 cannot read is read as cp1252 (Latin-1 for the five
-    bytes cp1252 leaves undefined); with those bytes' offsets and the number of non-ASCII
-    characters that were valid UTF-8 (the evidence that the file is UTF-8 after all)."""
-    view = memoryview(data)
-    parts: list[str] = []
-    stray: list[int] = []
-    utf8_chars = 0
-    position = 0
-    while position < len(data):
+    bytes cp1252 leaves undefined), with those bytes' offsets; None when the file is not
+    mostly UTF-8: fewer bytes in valid non-ASCII UTF-8 characters than invalid sequences.
+
+    Line by line, so that the cost stays linear however many bytes are bad."""
+    lines = data.splitlines(keepends=True)
+    texts: list[str | None] = []
+    evidence = against = 0
+    for line in lines:
         try:
-            good, _ = codecs.utf_8_decode(view[position:], "strict", True)
-            bad, stop = b"", len(data)
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            texts.append(None)
+            replaced = line.decode("utf-8", errors="replace")  # one U+FFFD per bad sequence
+            against += replaced.count("\ufffd")
+            evidence += len(line) - len(replaced)
+            continue
+        texts.append(text)
+        evidence += len(line) - len(text)
+    if evidence < against:
+        return None
+    stray: list[int] = []
+    offset = 0
+    for index, line in enumerate(lines):
+        if texts[index] is None:
+            texts[index] = _mend_line(line, offset, stray)
+        offset += len(line)
+    return "".join(t or "" for t in texts), stray
+
+
+def _mend_line(line: bytes, offset: int, stray: list[int]) -> str:
+    """One line decoded as UTF-8, its invalid bytes read as cp1252 and their offsets noted."""
+    out: list[str] = []
+    position = 0
+    while position < len(line):
+        try:
+            out.append(line[position:].decode("utf-8"))
+            break
         except UnicodeDecodeError as error:
-            good, _ = codecs.utf_8_decode(view[position : position + error.start], "strict", True)
-            stop = position + error.end
-            bad = data[position + error.start : stop]
-            stray.extend(range(position + error.start, stop))
-        utf8_chars += sum(1 for char in good if char > "\x7f")
-        parts.append(good + "".join(_cp1252_byte(b) for b in bad))
-        position = stop
-    return "".join(parts), stray, utf8_chars
+            out.append(line[position : position + error.start].decode("utf-8"))
+            bad = line[position + error.start : position + error.end]
+            stray.extend(range(offset + position + error.start, offset + position + error.end))
+            out.append("".join(_cp1252_byte(b) for b in bad))
+            position += error.end
+    return "".join(out)
 
 
 def _cp1252_byte(byte: int) -> str:
