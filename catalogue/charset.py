@@ -13,8 +13,7 @@ charset-normalizer before being read as cp1252.
 from __future__ import annotations
 
 import bisect
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import charset_normalizer
 
@@ -28,7 +27,6 @@ _BOMS = (
 # Double-byte charsets of East Asian exports, in the order preferred when several read the
 # bytes (GB18030, the superset of GBK, decodes nearly any byte pair: it is the usual case).
 _EAST_ASIAN = ("gb18030", "big5", "shift_jis", "euc_kr")
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,6 @@ class DecodedText:
     stray_lines: tuple[int, ...] = ()
     stray_charset: str = ""
     guessed: bool = False
-    _lines: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def warnings_for(self, first_line: int, line_count: int = 1) -> list[str]:
         """Warnings (French first) for a record spanning `line_count` lines from `first_line`."""
@@ -93,9 +90,7 @@ def decode_text(data: bytes, encoding: str | None = None) -> DecodedText:
     mended = _split_stray(data)
     if mended is not None:
         # mostly UTF-8: only the bad bytes are read otherwise, and their lines are told
-        text, stray = mended
-        breaks = [m.end() for m in _LINE_BREAK.finditer(data)]
-        lines = tuple(sorted({bisect.bisect_right(breaks, offset) + 1 for offset in stray}))
+        text, lines = mended
         return DecodedText(nfc(text), "utf-8", stray_lines=lines, stray_charset="cp1252")
     charset = _legacy_charset(data)
     if charset in _EAST_ASIAN:
@@ -109,10 +104,10 @@ def decode_text(data: bytes, encoding: str | None = None) -> DecodedText:
 # -- stray bytes and legacy charsets ----------------------------------------------------------
 
 
-def _split_stray(data: bytes) -> tuple[str, list[int]] | None:
+def _split_stray(data: bytes) -> tuple[str, tuple[int, ...]] | None:
     """UTF-8 text where each byte UTF-8 cannot read is read as cp1252 (Latin-1 for the five
-    bytes cp1252 leaves undefined), with those bytes' offsets; None when the file is not
-    mostly UTF-8: fewer bytes in valid non-ASCII UTF-8 characters than invalid sequences.
+    bytes cp1252 leaves undefined), with the (1-based) lines where that happened; None when
+    the file is not mostly UTF-8: fewer bytes in valid non-ASCII characters than bad ones.
 
     Line by line, so that the cost stays linear however many bytes are bad."""
     lines = data.splitlines(keepends=True)
@@ -131,17 +126,15 @@ def _split_stray(data: bytes) -> tuple[str, list[int]] | None:
         evidence += len(line) - len(text)
     if evidence < against:
         return None
-    stray: list[int] = []
-    offset = 0
-    for index, line in enumerate(lines):
-        if texts[index] is None:
-            texts[index] = _mend_line(line, offset, stray)
-        offset += len(line)
+    # bytes.splitlines cuts at CRLF, CR and LF: the lines `unix_newlines` counts
+    stray = tuple(index + 1 for index, text in enumerate(texts) if text is None)
+    for number in stray:
+        texts[number - 1] = _mend_line(lines[number - 1])
     return "".join(t or "" for t in texts), stray
 
 
-def _mend_line(line: bytes, offset: int, stray: list[int]) -> str:
-    """One line decoded as UTF-8, its invalid bytes read as cp1252 and their offsets noted."""
+def _mend_line(line: bytes) -> str:
+    """One line decoded as UTF-8, its invalid bytes read as cp1252."""
     out: list[str] = []
     position = 0
     while position < len(line):
@@ -151,7 +144,6 @@ def _mend_line(line: bytes, offset: int, stray: list[int]) -> str:
         except UnicodeDecodeError as error:
             out.append(line[position : position + error.start].decode("utf-8"))
             bad = line[position + error.start : position + error.end]
-            stray.extend(range(offset + position + error.start, offset + position + error.end))
             out.append("".join(_cp1252_byte(b) for b in bad))
             position += error.end
     return "".join(out)
@@ -165,8 +157,9 @@ def _cp1252_byte(byte: int) -> str:
 
 
 def _legacy_charset(data: bytes) -> str:
-    """ "cp1252" unless charset-normalizer reads the bytes better as an East Asian charset;
-    then the first of those (in `_EAST_ASIAN` order) that it lists and that decodes them."""
+    """The charset of a file that is not UTF-8: cp1252 unless charset-normalizer reads it
+    better as an East Asian charset; then the first of those (in `_EAST_ASIAN` order) that it
+    lists and that decodes the bytes."""
     matches = charset_normalizer.from_bytes(data, cp_isolation=["cp1252", *_EAST_ASIAN])
     best = matches.best()
     if best is None or best.encoding not in _EAST_ASIAN:
