@@ -32,6 +32,7 @@ from bibtexparser.model import (
 from pylatexenc import latex2text
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 
+from catalogue import bibtexlog
 from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.record import (
     Agent,
@@ -52,6 +53,7 @@ from catalogue.text import (
     iso_date,
     language_codes,
     stable_id,
+    unique_source_id,
     unix_newlines,
     year_of,
 )
@@ -140,15 +142,22 @@ def read(
         raise FormatError("fichier vide (empty file)")
     entries: list[_RawEntry | RecordError] = []
     strings: dict[str, str] = {m[:3]: name for m, name in zip(_MONTHS, _MONTH_NAMES, strict=False)}
-    for block, line_shift, failure in _blocks(text):
-        if failure is not None:
-            failure.position = len(entries) + 1
-            entries.append(failure)
-            continue
-        if isinstance(block, String):
-            strings[block.key.strip().lower()] = _expand(str(block.value), strings)
-        elif isinstance(block, Entry | ParsingFailedBlock):
-            entries.append(_raw_entry(block, len(entries) + 1, line_shift, strings))
+    with bibtexlog.caught() as messages:
+        for block, line_shift, failure in _blocks(text):
+            if failure is not None:
+                failure.position = len(entries) + 1
+                entries.append(failure)
+                continue
+            if isinstance(block, String):
+                strings[block.key.strip().lower()] = _expand(str(block.value), strings)
+            elif isinstance(block, Entry | ParsingFailedBlock):
+                entries.append(_raw_entry(block, len(entries) + 1, line_shift, strings))
+    # said once, on the first record; an aborted block's message is its reject's reason
+    file_warnings = [
+        f"message de bibtexparser : {clean_space(m)} (bibtexparser message)"
+        for m in dict.fromkeys(messages)
+        if not bibtexlog.ABORTED_BLOCK.match(m)
+    ]
     if not entries:
         raise FormatError(
             "ce fichier n'est pas du BibTeX : aucune entrée @type{clé, …} "
@@ -156,18 +165,9 @@ def read(
         )
     by_key: dict[str, _RawEntry] = {}
     for item in entries:
-        if isinstance(item, _RawEntry):
-            if item.key.lower() in by_key:
-                previous = by_key[item.key.lower()]
-                entries[item.position - 1] = RecordError(
-                    f"clé d'entrée en double « {item.key} », déjà vue ligne {previous.line} "
-                    "(duplicate entry key)",
-                    position=item.position,
-                    offset=item.line,
-                    chunk=item.raw,
-                )
-            else:
-                by_key[item.key.lower()] = item
+        if isinstance(item, _RawEntry):  # two entries with one key are both read (their ids
+            by_key.setdefault(item.key.lower(), item)  # made unique); crossrefs go to the first
+    seen_ids: set[str] = set()
     for item in entries:
         if isinstance(item, RecordError):
             yield item
@@ -182,11 +182,17 @@ def read(
         if isinstance(record, RecordError):
             yield record
             continue
+        unique_source_id(record, seen_ids, item.raw, "l'entrée")
         record.source = source
         record.original.format = "bibtex"
         record.original.charset = decoded.charset
         record.original.raw = item.raw
-        record.original.warnings[:0] = item.warnings
+        record.original.warnings[:0] = (
+            file_warnings
+            + item.warnings
+            + decoded.warnings_for(item.line, item.raw.count("\n") + 1)
+        )
+        file_warnings = []
         yield record
 
 
@@ -243,12 +249,7 @@ def _raw_entry(
     if isinstance(block, DuplicateFieldKeyBlock):
         entry = block.ignore_error_block
     elif isinstance(block, DuplicateBlockKeyBlock):
-        return RecordError(
-            f"clé d'entrée en double « {block.key} » (duplicate entry key)",
-            position=position,
-            offset=line,
-            chunk=raw,
-        )
+        entry = block.ignore_error_block  # the reader says so and keeps both (see `read`)
     elif isinstance(block, ParsingFailedBlock):
         reason = getattr(block.error, "abort_reason", "") or "fin de fichier (end of file)"
         return RecordError(

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from itertools import zip_longest
 
+from catalogue import csvrows
 from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.record import (
     DOC_TYPES,
@@ -35,13 +36,13 @@ from catalogue.text import (
     clean_doi,
     clean_space,
     decode_text,
-    fingerprint,
     fold,
     identifiers,
     iso_date,
     language_codes,
     person_or_body,
     stable_id,
+    unique_source_id,
     unix_newlines,
     year_of,
 )
@@ -221,7 +222,7 @@ def read(
     if header_at is None:
         raise FormatError("fichier vide (empty file)")
     separator = sniff_separator(lines[header_at])
-    source_lines = _LineCounter(lines[header_at:])
+    source_lines = csvrows.Lines(lines[header_at:])
     reader = csv.reader(source_lines, delimiter=separator)
     try:
         header = next(reader)
@@ -251,33 +252,15 @@ def read(
             "(unknown columns kept as custom fields)"
         )
     seen_ids: set[str] = set()
-    position = 0
-    while True:
-        start = source_lines.consumed
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            position += 1
-            chunk = "".join(source_lines.lines[start : max(source_lines.consumed, start + 1)])
-            yield RecordError(
-                f"ligne {position + 1} illisible (unreadable CSV row: {exc})",
-                position=position,
-                offset=header_at + start + 1,
-                chunk=chunk,
-            )
-            if source_lines.consumed <= start:
-                break
+    body_at = header_at + source_lines.consumed
+    for row in csvrows.rows(lines[body_at:], separator, csvrows.header_width(header), body_at + 1):
+        if isinstance(row, RecordError):
+            yield row
             continue
-        position += 1
-        raw = "".join(source_lines.lines[start : source_lines.consumed])
-        line = header_at + start + 1
-        if not any(cell.strip() for cell in row):
-            continue  # the empty rows spreadsheets leave at the end
+        raw, line = row.raw, row.line
         record = salvage(
-            lambda r=row, p=position, n=line, t=raw: _map(header, columns, r, p, n, t),
-            position=position,
+            lambda r=row: _map(header, columns, r.cells, r.position, r.line, r.raw),
+            position=row.position,
             offset=line,
             chunk=raw,
             what="la ligne",
@@ -285,15 +268,8 @@ def read(
         if isinstance(record, RecordError):
             yield record
             continue
-        if record.source_id in seen_ids:
-            record.original.warnings.append(
-                f"identifiant « {record.source_id} » en double dans le fichier, complété par "
-                "l'empreinte de la ligne (duplicate id in the file, made unique with the row's "
-                "hash)"
-            )
-            record.source_id = f"{record.source_id}:{fingerprint(raw)[:12]}"
-        seen_ids.add(record.source_id)
-        record.original.warnings[:0] = file_warnings
+        unique_source_id(record, seen_ids, raw, "la ligne")
+        record.original.warnings[:0] = file_warnings + decoded.warnings_for(line, raw.count("\n"))
         file_warnings = []
         record.source = source
         record.original.charset = decoded.charset
@@ -315,23 +291,6 @@ def _header_line(lines: list[str]) -> int | None:
         if any(header_column(cell) == "titre" for cell in cells):
             return index
     return filled[0]
-
-
-class _LineCounter:
-    """The file's lines as csv.reader consumes them: a row's raw text and line are known."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self.consumed = 0
-
-    def __iter__(self) -> _LineCounter:
-        return self
-
-    def __next__(self) -> str:
-        if self.consumed >= len(self.lines):
-            raise StopIteration
-        self.consumed += 1
-        return self.lines[self.consumed - 1]
 
 
 def sniff_separator(header_line: str) -> str:
@@ -406,9 +365,6 @@ def _map(
         else:
             name = header[index].strip() if index < len(header) else ""
             custom.append(CustomField(name=name or f"colonne {index + 1}", value=value))
-            if index >= len(header):
-                warnings.append(f"cellule hors des colonnes (colonne {index + 1}) gardée "
-                                "(cell beyond the header kept)")  # fmt: skip
 
     def one(column: str) -> str:
         return clean_space(cells.get(column, [""])[0])

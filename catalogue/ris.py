@@ -37,13 +37,13 @@ from catalogue.text import (
     clean_doi,
     clean_space,
     decode_text,
-    fingerprint,
     fold,
     identifiers,
     iso_date,
     language_codes,
     person_or_body,
     stable_id,
+    unique_source_id,
     unix_newlines,
     year_of,
 )
@@ -194,19 +194,14 @@ def read(
         if isinstance(record, RecordError):
             yield record
             continue
-        if record.source_id in seen_ids:
-            record.original.warnings.append(
-                f"identifiant « {record.source_id} » en double dans le fichier, complété par "
-                "l'empreinte de la notice (duplicate id in the file, made unique with the "
-                "record's hash)"
-            )
-            record.source_id = f"{record.source_id}:{fingerprint(chunk.text)[:12]}"
-        seen_ids.add(record.source_id)
+        unique_source_id(record, seen_ids, chunk.text, "la notice")
         record.source = source
         record.original.format = "ris"
         record.original.charset = decoded.charset
         record.original.raw = chunk.text
-        record.original.warnings[:0] = chunk.warnings
+        record.original.warnings[:0] = chunk.warnings + decoded.warnings_for(
+            chunk.line, len(chunk.lines)
+        )
         yield record
     if not found:
         raise FormatError(

@@ -19,6 +19,7 @@ from typing import Any
 
 from catalogue.dedupe import match_keys
 from catalogue.errors import StoreError
+from catalogue.identifiers import check_identifiers
 from catalogue.record import Record
 
 SCHEMA_VERSION = 1
@@ -85,6 +86,7 @@ class Prepared:
 
 
 def prepare(record: Record) -> Prepared:
+    check_identifiers(record)  # every reader's records come through here
     data = record.to_dict()
     data.pop("id", None)
     text = _dumps(data)
@@ -276,14 +278,16 @@ class Store:
             [(k, record_id) for k in keys],
         )
 
-    def _find_duplicate(self, record_id: int, source: str, keys: list[str]) -> int | None:
+    def _find_duplicate(self, record_id: int, keys: list[str]) -> int | None:
+        # within a source too: a CSV row without id re-imported after a typo fix is a new
+        # record, the same document as the first
         if not keys:
             return None
         marks = ",".join("?" * len(keys))
         row = self.db.execute(
             f"SELECT min(r.id) FROM match_keys k JOIN records r ON r.id = k.record_id"
-            f" WHERE k.key IN ({marks}) AND r.id != ? AND r.source != ? AND r.deleted = 0",
-            (*keys, record_id, source),
+            f" WHERE k.key IN ({marks}) AND r.id != ? AND r.deleted = 0",
+            (*keys, record_id),
         ).fetchone()
         return row[0] if row and row[0] is not None else None
 
@@ -352,7 +356,7 @@ class Store:
             record_id = cursor.lastrowid
             assert record_id is not None
             self._set_keys(record_id, p.keys, new=True)
-            duplicate = self._find_duplicate(record_id, p.source, p.keys)
+            duplicate = self._find_duplicate(record_id, p.keys)
             if duplicate is not None:
                 self.db.execute(
                     "UPDATE records SET duplicate_of = ? WHERE id = ?", (duplicate, record_id)

@@ -12,56 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
 
-from catalogue.record import Agent, Identifier, nfc
+# re-exported: the readers import them from here
+from catalogue.charset import DecodedText as DecodedText
+from catalogue.charset import decode_text as decode_text
+from catalogue.record import Agent, Identifier, Record, nfc
 
-# -- charset ---------------------------------------------------------------------------------
-
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig", "utf-8"),
-    (b"\xff\xfe", "utf-16-le", "utf-16"),
-    (b"\xfe\xff", "utf-16-be", "utf-16"),
-)
-
-
-@dataclass(frozen=True)
-class DecodedText:
-    """A text file decoded, with the charset actually used (for `Original.charset`)."""
-
-    text: str
-    charset: str  # "utf-8", "utf-16", "cp1252", "latin-1" or the forced encoding
-    bom: bool = False
-
-
-def decode_text(data: bytes, encoding: str | None = None) -> DecodedText:
-    """Decode a text file whose charset is not declared.
-
-    Exports from reference managers are UTF-8, often with a BOM (EndNote, Zotero on Windows);
-    Excel writes "CSV (séparateur : point-virgule)" in cp1252 and "CSV UTF-8" with a BOM; "Texte
-    Unicode" is UTF-16 with a BOM. So: a BOM decides; else strict UTF-8; else cp1252 (the Windows
-    superset of Latin-1, whose € and œ French spreadsheets use); else Latin-1, which never fails.
-    `encoding` forces a codec (e.g. "gbk"); undecodable bytes then become U+FFFD, never an error.
-    The text comes back in NFC, newlines as in the file.
-    """
-    if encoding:
-        try:
-            return DecodedText(nfc(data.decode(encoding, errors="replace")), encoding.lower())
-        except LookupError:
-            pass  # an unknown codec name: sniff as usual
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            return DecodedText(
-                nfc(data.decode(codec, errors="replace").lstrip("\ufeff")), name, True
-            )
-    try:
-        return DecodedText(nfc(data.decode("utf-8")), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return DecodedText(nfc(data.decode("cp1252")), "cp1252")
-    except UnicodeDecodeError:
-        return DecodedText(nfc(data.decode("latin-1")), "latin-1")
+# -- charset: see catalogue.charset (decode_text and DecodedText are used from here too) ----
 
 
 def unix_newlines(text: str) -> str:
@@ -95,6 +52,19 @@ def fingerprint(text: str) -> str:
 def stable_id(text: str) -> str:
     """A source id for a record that has none, from its text (see `fingerprint`)."""
     return f"sha1:{fingerprint(text)[:20]}"
+
+
+def unique_source_id(record: Record, seen: set[str], raw: str, what: str) -> None:
+    """Keep two records of one file that claim the same id apart, both of them: the later one
+    gets its text's hash after the id, and a warning. `what` names the record for the warning
+    ("la ligne", "la notice", "l'entrée"); `seen` holds the ids given so far."""
+    if record.source_id in seen:
+        record.original.warnings.append(
+            f"identifiant « {record.source_id} » en double dans le fichier, complété par "
+            f"l'empreinte de {what} (duplicate id in the file, made unique with a hash)"
+        )
+        record.source_id = f"{record.source_id}:{fingerprint(raw)[:12]}"
+    seen.add(record.source_id)
 
 
 # -- years and dates -------------------------------------------------------------------------

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +20,7 @@ from catalogue.record import Record
 from tests.catalogue.fuzzing import FUZZ, MUTATIONS, assert_outcomes_are_typed, mutate
 
 BIB = Path(__file__).resolve().parent.parent / "fixtures" / "bibtex"
+ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(BIB.glob("*.bib"))
 
 
@@ -301,7 +307,7 @@ def test_gbk_file_does_not_crash_and_says_its_charset():
         data.decode("utf-8")
     (record,) = read(data)
     assert record.title == "Test Title" and record.year == 2013
-    assert record.original.charset == "cp1252"  # no BOM, not UTF-8: the sniffing's fallback
+    assert record.original.charset == "gb18030"  # no BOM, not UTF-8: detected (and warned)
     (forced,) = read(data, encoding="gbk")
     assert forced.original.charset == "gbk"
     assert forced.agents[0].name == "凯撒" and forced.host.title == "测试期刊"
@@ -347,8 +353,9 @@ def test_duplicate_keys_and_fields():
         "@book{m, title = {Trois}, note = {a}, note = {b}}\n"
     )
     first, dup, dup_fields = read(text)
-    assert first.title == "Un"
-    assert isinstance(dup, RecordError) and "double" in dup.reason and dup.position == 2
+    assert first.title == "Un" and dup.title == "Deux"  # both kept, the second's id made unique
+    assert first.source_id == "k" and dup.source_id.startswith("k:")
+    assert any("en double" in w for w in dup.original.warnings)
     assert dup_fields.notes == ["a"] and ("note", "b") in [
         (c.name, c.value) for c in dup_fields.custom
     ]
@@ -422,3 +429,46 @@ def test_random_bibtex_like_text(parts):
 )
 def test_mutated_fixtures(path, mutations):
     _outcomes_are_typed(mutate(path.read_bytes(), mutations))
+
+
+def test_import_json_prints_nothing_on_stderr(tmp_path):
+    # this real file makes bibtexparser log "Parsing of `@book` block (line 6) aborted…"; run as
+    # a user does, since under pytest its log would reach pytest's handler, not stderr
+    env = {**os.environ, "DOCBASE_INSTANCE": str(tmp_path / "instance")}
+    path = BIB / "input__different_delimiters.bib"
+    command = [sys.executable, "-m", "web.cli", "import", "--json", str(path)]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == b""
+    report = json.loads(done.stdout)
+    assert (report["new"], report["rejected"]) == (1, 1)
+    (reject,) = (tmp_path / "instance").rglob("rejets-*.jsonl")
+    assert "Unexpectedly reached end of file" in reject.read_text()  # the message, as reason
+
+
+def test_bibtexparser_messages_become_warnings(capfd, monkeypatch):
+    data = (BIB / "input__different_delimiters.bib").read_bytes()
+    # a message about no block in particular goes on the first record, said once
+    real_parse = bibtex.bibtexparser.parse_string
+
+    def parse_and_log(*args, **kwargs):
+        logging.getLogger("bibtexparser.splitter").error("detected an invalid state")
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(bibtex.bibtexparser, "parse_string", parse_and_log)
+    first, *others = [o for o in read(data) if isinstance(o, Record)]
+    assert capfd.readouterr().err == ""
+    note = "message de bibtexparser : detected an invalid state (bibtexparser message)"
+    assert first.original.warnings == [note]
+    assert not any(note in o.original.warnings for o in others)
+
+
+def test_two_entries_with_one_key_are_both_read_for_the_import_frame():
+    # the same export twice, the second copy edited: two records, neither dropped nor merged
+    book = (BIB / "input__a_complete_book.bib").read_text()
+    (original,) = read(book)
+    edited = book.replace(original.title, f"{original.title}, 2e édition", 1)
+    assert edited != book
+    first, second = read(f"{book}\n{edited}")
+    assert (first.title, second.title) == (original.title, f"{original.title}, 2e édition")
+    assert first.source_id == original.source_id != second.source_id
+    assert second.source_id.startswith(f"{original.source_id}:")

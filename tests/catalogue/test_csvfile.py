@@ -265,16 +265,23 @@ def test_tab_separated_unaccented_headers():
     )
 
 
-def test_unknown_type_language_and_cells_beyond_the_header_are_kept():
-    text = "titre;type;langue\nUn titre;Cafetière;klingon;en trop\n"
+def test_unknown_type_and_language_are_kept():
+    text = "titre;type;langue\nUn titre;Cafetière;klingon\n"
     (record,) = read(text)
     assert record.doc_type == "other"
     assert [(c.name, c.value) for c in record.custom] == [
-        ("colonne 4", "en trop"),
         ("type", "Cafetière"),
         ("langue", "klingon"),
     ]
-    assert len(record.original.warnings) == 3
+    assert len(record.original.warnings) == 2
+
+
+def test_a_cell_beyond_the_header_rejects_its_row_alone():
+    text = "titre;type;langue\nUn titre;Cafetière;klingon;en trop\nDeux;livre;fre;;\n"
+    error, record = read(text)
+    assert isinstance(error, RecordError) and "4 cellules pour 3 colonnes" in error.reason
+    assert error.offset == 2 and error.chunk == "Un titre;Cafetière;klingon;en trop\n"
+    assert record.title == "Deux" and record.languages == ["fre"]  # empty trailing cells: fine
 
 
 def test_type_defaults_and_duplicate_ids():
@@ -370,3 +377,38 @@ def test_only_line_feeds_end_rows():
     first, second = read(text)
     assert first.title == "Un titre"  # a line separator in a cell is white space
     assert first.notes == ["note\x85suite\u2029fin"] and second.title == "Deux"
+
+
+# -- rows that would take others with them ---------------------------------------------------
+
+
+def _fixture_lines() -> list[bytes]:
+    return UTF8_BOM.read_bytes().split(b"\n")
+
+
+def test_unclosed_quote_rejects_its_line_alone():
+    lines = _fixture_lines()
+    (index,) = [i for i, line in enumerate(lines) if line.startswith(b"PV-2021-002;")]
+    # the last quoted cell of the row loses its closing quote: csv.reader runs on into row 3
+    assert lines[index].count(b'Conseil citoyen";') == 1
+    lines[index] = lines[index].replace(b'Conseil citoyen";', b"Conseil citoyen;")
+    found = read(b"\n".join(lines))
+    (error,) = [o for o in found if isinstance(o, RecordError) and "guillemet" in o.reason]
+    assert error.offset == index + 1 and error.chunk.startswith("PV-2021-002;")
+    ids = [o.source_id for o in found if isinstance(o, Record)]
+    assert ids == [k for k in by_id(UTF8_BOM) if k != "PV-2021-002"]
+    third = next(o for o in found if isinstance(o, Record) and o.source_id == "PV-2021-003")
+    assert [a.name for a in third.agents][:2] == ["Petit", "Garnier"]
+
+
+def test_separator_in_unquoted_cells_rejects_the_row_with_its_line():
+    lines = _fixture_lines()
+    (index,) = [i for i, line in enumerate(lines) if line.startswith(b"PV-2021-003;")]
+    lines[index] = lines[index].replace(b'"', b"")  # what a hand-made export does
+    found = read(b"\n".join(lines))
+    errors = [o for o in found if isinstance(o, RecordError) and "cellules pour" in o.reason]
+    (error,) = errors
+    assert error.offset == index + 1 and f"ligne {index + 1} rejetée" in error.reason
+    assert "« ; » dans une cellule sans guillemets" in error.reason
+    ids = [o.source_id for o in found if isinstance(o, Record)]
+    assert ids == [k for k in by_id(UTF8_BOM) if k != "PV-2021-003"]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
+from catalogue import ingest
 from catalogue.dedupe import match_keys, normalise_isbn, normalise_issn
 from catalogue.errors import StoreError
 from catalogue.record import Agent, Identifier, Item, Record, Subject
 from catalogue.store import Store
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.fixture
@@ -94,10 +98,26 @@ def test_duplicates_across_sources_are_linked_not_dropped(store):
     assert store.provenance(b)["source"] == "sudoc"
 
 
-def test_same_source_is_not_a_duplicate(store):
-    store.save(make(source="pmb", source_id="7", isbn="2707141857"))
+def test_same_source_is_a_duplicate_too(store):
+    a = store.save(make(source="pmb", source_id="7", isbn="2707141857")).record_id
     b = store.save(make(source="pmb", source_id="8", isbn="2707141857")).record_id
-    assert store.duplicate_of(b) is None
+    assert store.duplicate_of(b) == a
+
+
+def test_csv_row_without_id_reimported_after_a_typo_fix_is_a_counted_duplicate(store, tmp_path):
+    fixed = (FIXTURES / "csv" / "notices_excel_utf8_bom.csv").read_bytes()
+    # the ONPV row has no "identifiant": its id is its content's hash
+    assert fixed.count(b"Quartier prioritaire") == 1
+    path = tmp_path / "notices.csv"
+    path.write_bytes(fixed.replace(b"Quartier prioritaire", b"Quartier priortaire"))
+    first = ingest.import_paths(store, [path], rejects_dir=tmp_path / "rejects")
+    assert first.total("duplicates") == 0
+    path.write_bytes(fixed)
+    second = ingest.import_paths(store, [path], rejects_dir=tmp_path / "rejects")
+    assert (second.total("new"), second.total("duplicates")) == (1, 1)
+    onpv = [r for r in store.iter_records() if r.title.startswith("Observatoire national de la")]
+    old, new = sorted(onpv, key=lambda r: r.id)
+    assert store.duplicate_of(new.id) == old.id and store.duplicates(old.id) == [new.id]
 
 
 def test_title_author_year_match_without_identifiers(store):
