@@ -29,6 +29,8 @@ from indexer.schema import DEFAULT_FIELDS, PAIR_FIELDS, TEXT_FIELDS, pair_term
 K1 = 1.2
 B = 0.75
 MAX_EXPANSION = 200
+# Weight of a pair of query words found side by side in a title or subject, against one word.
+PROXIMITY = 1.0
 _CACHE_SIZE = 32
 WORDS_CACHE_BYTES = 16 << 20  # per engine (one index generation, one process)
 
@@ -130,7 +132,32 @@ class Engine:
                 return None
             mask = self.arrays.live.copy()
         mask &= ~excluded
+        scores += self._proximity(items)
         return mask, np.where(mask, scores, 0).astype(np.float32)
+
+    def _proximity(self, items: tuple[Node, ...]) -> np.ndarray | float:
+        """A bonus for free words typed one after the other that a title or a subject holds
+        side by side ("politique de la ville" in a descriptor, not scattered in a note): each
+        such pair scores as a rare term of that field would (its pair postings' idf)."""
+        words = [i.text for i in items if isinstance(i, Term) and i.field == "all"]
+        if len(words) < 2:
+            return 0.0
+        bonus = np.zeros(self.n, dtype=np.float32)
+        for first, second in zip(words, words[1:], strict=False):
+            for field in PAIR_FIELDS:
+                best = np.zeros(self.n, dtype=np.float32)
+                pairs: set[str] = set()  # French with French, English with English
+                for mode in ("stem", "stem_en"):
+                    a, b = _query_terms(first, mode), _query_terms(second, mode)
+                    if a and b:
+                        pairs.add(pair_term(field, a[-1], b[0], mode))
+                for pair in pairs:
+                    ids, _ = self.arrays.postings("pairs", pair, False)
+                    if len(ids):
+                        idf = math.log(1 + (self.live_count - len(ids) + 0.5) / (len(ids) + 0.5))
+                        best[ids] = np.maximum(best[ids], PROXIMITY * DEFAULT_FIELDS[field] * idf)
+                bonus += best
+        return bonus
 
     def _or(self, node: Or) -> Result | None:
         mask = np.zeros(self.n, dtype=bool)
@@ -167,11 +194,19 @@ class Engine:
         return ids, scores
 
     def _in_field(self, field: str, text: str, boost: float = 1.0) -> Result | None:
-        """`text` in one field: all its terms, adjacent when there are several (a phrase)."""
-        wfield, mode = TEXT_FIELDS[field]
-        terms = _query_terms(text, mode)
-        if not terms:
-            return None
+        """`text` in one field, in any of its analyses (French, English): the best of them."""
+        found: Result | None = None
+        for mode, terms in _query_variants(text, TEXT_FIELDS[field][1]):
+            part = self._terms_in_field(field, terms, boost, mode)
+            part = (part[0], np.where(part[0], part[1], 0).astype(np.float32))
+            found = part if found is None else (found[0] | part[0], np.maximum(found[1], part[1]))
+        return found
+
+    def _terms_in_field(
+        self, field: str, terms: tuple[str, ...], boost: float, mode: str
+    ) -> Result:
+        """All the terms in one field, adjacent when there are several (a phrase)."""
+        wfield = TEXT_FIELDS[field][0]
         mask = np.ones(self.n, dtype=bool)
         scores = np.zeros(self.n, dtype=np.float32)
         for term in terms:
@@ -187,7 +222,9 @@ class Engine:
                 for first, second in zip(terms, terms[1:], strict=False):
                     pair = np.zeros(self.n, dtype=bool)
                     pair[
-                        self.arrays.postings("pairs", pair_term(field, first, second), False)[0]
+                        self.arrays.postings("pairs", pair_term(field, first, second, mode), False)[
+                            0
+                        ]
                     ] = True
                     phrase_mask &= pair
             else:
@@ -203,11 +240,13 @@ class Engine:
         seen = False
         for name, boost in DEFAULT_FIELDS.items():
             wfield, mode = TEXT_FIELDS[name]
-            terms = _query_terms(text, mode)
-            if not terms:
+            variants = list(dict.fromkeys(t[0] for _, t in _query_variants(text, mode)))
+            if not variants:
                 continue
             seen = True
-            ids, sc = self.term_scores(wfield, terms[0])
+            ids, sc = self.term_scores(wfield, variants[0])
+            if len(variants) > 1:  # French and English stems: a document scores its best one
+                ids, sc = _best_of(self.n, (ids, sc), self.term_scores(wfield, variants[1]))
             mask[ids] = True
             scores[ids] += boost * sc
         return (mask, scores) if seen else None
@@ -247,7 +286,9 @@ class Engine:
             return None
         if field != "all":
             found = self._in_field(field if field in TEXT_FIELDS else "title", text)
-        elif all(len(_query_terms(text, TEXT_FIELDS[f][1])) <= 1 for f in DEFAULT_FIELDS):
+        elif all(
+            len(t) <= 1 for f in DEFAULT_FIELDS for _, t in _query_variants(text, TEXT_FIELDS[f][1])
+        ):
             found = self._one_term_anywhere(text)
         else:
             found = None
@@ -305,7 +346,7 @@ class Engine:
         scores = np.zeros(self.n, dtype=np.float32)
         for name, boost in fields.items():
             wfield, mode = TEXT_FIELDS[name]
-            terms = {t for w in words for t in analysis.terms(w, mode)}
+            terms = {t for w in words for _, v in _query_variants(w, mode) for t in v}
             if not terms:  # digits, short words, notes: the field's own terms
                 for segreader, _ in self.arrays.leaves:
                     for term in segreader.expand_prefix(wfield, folded):
@@ -320,11 +361,12 @@ class Engine:
 
 
 def _is_stop_word(node: Node) -> bool:
-    """A free word that text fields drop as a stop word ("de", "la", "l'")."""
+    """A free word that text fields drop as a stop word ("de", "la", "l'"; in English records
+    "of", "the" too: English analysis drops both lists)."""
     return (
         isinstance(node, Term)
         and node.field == "all"
-        and not _query_terms(node.text, "stem")
+        and not _query_terms(node.text, "stem_en")
         and bool(_query_terms(node.text, "name"))
     )
 
@@ -338,3 +380,24 @@ def _looks_like_identifier(text: str) -> bool:
 def _query_terms(text: str, mode: str) -> tuple[str, ...]:
     """A query word's terms: the same word is analysed once, not once per field it is sought in."""
     return tuple(analysis.terms(text, mode))
+
+
+@functools.lru_cache(maxsize=4096)
+def _query_variants(text: str, mode: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A query word's (mode, terms) in each analysis the field's documents may have had."""
+    return tuple((m, tuple(v)) for m, v in analysis.query_variants(text, mode))
+
+
+def _best_of(
+    n: int, first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Union of two (doc numbers, scores) postings, a document keeping its higher score."""
+    if not len(second[0]):
+        return first
+    if not len(first[0]):
+        return second
+    best = np.zeros(n, dtype=np.float32)
+    best[first[0]] = first[1]
+    best[second[0]] = np.maximum(best[second[0]], second[1])
+    ids = np.union1d(first[0], second[0])
+    return ids, best[ids]
