@@ -24,13 +24,16 @@ from catalogue.dedupe import normalise_isbn, normalise_issn
 from indexer import analysis
 from indexer.arrays import ReaderArrays
 from indexer.query import All, And, Node, Not, Or, Phrase, Prefix, Term, YearRange
-from indexer.schema import DEFAULT_FIELDS, PAIR_FIELDS, TEXT_FIELDS, pair_term
+from indexer.schema import DEFAULT_FIELDS, FACET_FIELDS, PAIR_FIELDS, TEXT_FIELDS, pair_term
 
 K1 = 1.2
 B = 0.75
 MAX_EXPANSION = 200
 # Weight of a pair of query words found side by side in a title or subject, against one word.
 PROXIMITY = 1.0
+# Weight of the query being a whole descriptor or keyword of the record (HEADING_FIELDS).
+HEADING = 1.0
+HEADING_FIELDS = ("descriptor", "keyword")
 _CACHE_SIZE = 32
 WORDS_CACHE_BYTES = 16 << 20  # per engine (one index generation, one process)
 
@@ -59,7 +62,35 @@ class Engine:
         if found is None:
             return self.arrays.live.copy(), np.zeros(self.n, dtype=np.float32)
         mask, scores = found
+        heading = self._heading_bonus(node)
+        if heading is not None:
+            scores = np.where(mask, scores + heading, scores).astype(np.float32)
         return mask & self.arrays.live, scores
+
+    def _heading_bonus(self, node: Node) -> np.ndarray | None:
+        """Free words that are the whole of a descriptor or keyword of a record ("jeunesse",
+        "politique de la ville"): the documentalist said the record is about that, which
+        outweighs the same words in a title; scored as a subject term of that rarity."""
+        items = node.items if isinstance(node, And) else (node,)
+        words = [i.text for i in items if isinstance(i, Term) and i.field == "all"]
+        if not words or any(not isinstance(i, Term | Not) for i in items):
+            return None
+        keys = {
+            (mode, tuple(t for w in words for t in _query_terms(w, mode)))
+            for mode in ("stem", "stem_en")
+        }
+        mask = np.zeros(self.n, dtype=bool)
+        for name in HEADING_FIELDS:
+            arrays = self.arrays.fields[FACET_FIELDS[name]]
+            index = self.arrays.cached(f"headings:{name}", lambda a=arrays: _headings(a))
+            ids = [vid for key in keys for vid in index.get(key, ())]
+            if ids:
+                mask |= arrays.docs_with(ids, self.n)
+        df = int((mask & self.arrays.live).sum())
+        if not df:
+            return None
+        idf = math.log(1 + (self.live_count - df + 0.5) / (df + 0.5))
+        return np.where(mask, HEADING * DEFAULT_FIELDS["subject"] * idf, 0).astype(np.float32)
 
     @property
     def years(self) -> np.ndarray:
@@ -386,6 +417,17 @@ def _query_terms(text: str, mode: str) -> tuple[str, ...]:
 def _query_variants(text: str, mode: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """A query word's (mode, terms) in each analysis the field's documents may have had."""
     return tuple((m, tuple(v)) for m, v in analysis.query_variants(text, mode))
+
+
+def _headings(arrays: Any) -> dict[tuple[str, tuple[str, ...]], list[int]]:
+    """(analysis mode, terms) of each value of a facet field → the value ids that have them."""
+    out: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for mode in ("stem", "stem_en"):
+        keys = arrays.vocab.derived(f"terms:{mode}", lambda v, m=mode: tuple(analysis.terms(v, m)))
+        for vid, key in enumerate(keys[: arrays.size]):
+            if key:
+                out.setdefault((mode, key), []).append(vid)
+    return out
 
 
 def _best_of(
