@@ -10,7 +10,7 @@ each chained generator costs per token. The order of the steps matters and is te
    and on the folded form too so that a query typed without accents drops the same words;
 5. ligatures (œ, æ) and accents folded;
 6. light French stemming (Savoy's rules, `stem_fr`; after folding, so that "egalite" and
-   "égalité" meet). Snowball French over-stemmed ("logement" → "log", "jeunesse" → "jeun").
+   "égalité" meet). Snowball French over-stemmed ("logement" → "log", "urbanisme" → "urban").
 
 Text marked with `ENGLISH` (records whose language is English) gets Whoosh's English (Snowball)
 stemmer instead, French and English stop words dropped; a query word is looked up in both

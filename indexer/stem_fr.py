@@ -1,7 +1,7 @@
 """A light French stemmer: Jacques Savoy's "UniNE" rules, as Lucene's FrenchLightStemFilter
 (and so Elasticsearch's `french` analyzer) applies them.
 
-Snowball French cuts far more ("logement" → "log", "jeunesse" → "jeun"), which folds unrelated
+Snowball French cuts far more ("logement" → "log", "urbanisme" → "urban"), which folds unrelated
 words together; these rules mostly remove inflections (plurals, feminines) and a few
 derivational suffixes. The input is already lowercased and folded (no accents, see
 `analysis.fold`), so the rules written by Savoy with "ième", "ère" and "ète" are matched here
