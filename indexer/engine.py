@@ -72,8 +72,8 @@ class Engine:
         "politique de la ville"): the documentalist said the record is about that, which
         outweighs the same words in a title; scored as a subject term of that rarity."""
         items = node.items if isinstance(node, And) else (node,)
-        words = [i.text for i in items if isinstance(i, Term) and i.field == "all"]
-        if not words or any(not isinstance(i, Term | Not) for i in items):
+        words = [i.text for i in items if isinstance(i, Term | Phrase) and i.field == "all"]
+        if not words or any(not isinstance(i, Term | Phrase | Not) for i in items):
             return None
         keys = {
             (mode, tuple(t for w in words for t in _query_terms(w, mode)))

@@ -90,3 +90,12 @@ def test_an_index_of_an_older_analysis_is_rebuilt(fixtures: Path, tmp_path: Path
     assert build.read_meta(build.current_generation(index_dir))["schema"] == SCHEMA_VERSION
     assert build.update(store, index_dir)["mode"] == "update"
     store.close()
+
+
+def test_a_quoted_descriptor_ranks_as_the_plain_words(judged) -> None:
+    searcher, keys, _, _ = judged
+    plain, quoted = (
+        [keys[h.id] for h in searcher.search(SearchRequest(q=q, with_facets=False)).hits][:3]
+        for q in ("jeunesse", '"jeunesse"')
+    )
+    assert quoted == plain and "solrmarc_uva_001_2000.mrc#u1422" not in quoted
