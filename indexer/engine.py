@@ -54,6 +54,9 @@ class Engine:
         )
         self._words_bytes = 0
         self._years: np.ndarray | None = None
+        # memoised bonuses of query words: as whole headings, as pairs side by side
+        self._headings: dict[tuple[str, ...], tuple[np.ndarray, float] | None] = {}
+        self._near: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray] | None] = {}
 
     # -- public -----------------------------------------------------------------------------
     def run(self, node: Node) -> Result:
@@ -64,33 +67,45 @@ class Engine:
         mask, scores = found
         heading = self._heading_bonus(node)
         if heading is not None:
-            scores = np.where(mask, scores + heading, scores).astype(np.float32)
+            ids, bonus = heading
+            scores = scores.copy()
+            scores[ids] += np.where(mask[ids], bonus, 0).astype(np.float32)
         return mask & self.arrays.live, scores
 
-    def _heading_bonus(self, node: Node) -> np.ndarray | None:
+    def _heading_bonus(self, node: Node) -> tuple[np.ndarray, float] | None:
         """Free words that are the whole of a descriptor or keyword of a record ("jeunesse",
         "politique de la ville"): the documentalist said the record is about that, which
-        outweighs the same words in a title; scored as a subject term of that rarity."""
+        outweighs the same words in a title; scored as a subject term of that rarity.
+        (doc numbers, bonus), memoised per query words (visitors repeat their queries)."""
         items = node.items if isinstance(node, And) else (node,)
-        words = [i.text for i in items if isinstance(i, Term | Phrase) and i.field == "all"]
+        words = tuple(i.text for i in items if isinstance(i, Term | Phrase) and i.field == "all")
         if not words or any(not isinstance(i, Term | Phrase | Not) for i in items):
             return None
+        if words not in self._headings:
+            if len(self._headings) >= _CACHE_SIZE:
+                self._headings.pop(next(iter(self._headings)))
+            self._headings[words] = self._heading_docs(words)
+        return self._headings[words]
+
+    def _heading_docs(self, words: tuple[str, ...]) -> tuple[np.ndarray, float] | None:
         keys = {
             (mode, tuple(t for w in words for t in _query_terms(w, mode)))
             for mode in ("stem", "stem_en")
         }
-        mask = np.zeros(self.n, dtype=bool)
+        found = []
         for name in HEADING_FIELDS:
-            arrays = self.arrays.fields[FACET_FIELDS[name]]
+            wfield = FACET_FIELDS[name]
+            arrays = self.arrays.fields[wfield]
             index = self.arrays.cached(f"headings:{name}", lambda a=arrays: _headings(a))
-            ids = [vid for key in keys for vid in index.get(key, ())]
-            if ids:
-                mask |= arrays.docs_with(ids, self.n)
-        df = int((mask & self.arrays.live).sum())
-        if not df:
+            for value in (v for key in keys for v in index.get(key, ())):
+                # the value's postings, not docs_with: that scans every entry of the field
+                found.append(self.arrays.postings(wfield, value, False)[0])
+        ids = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
+        ids = ids[self.arrays.live[ids]]
+        if not len(ids):
             return None
-        idf = math.log(1 + (self.live_count - df + 0.5) / (df + 0.5))
-        return np.where(mask, HEADING * DEFAULT_FIELDS["subject"] * idf, 0).astype(np.float32)
+        idf = math.log(1 + (self.live_count - len(ids) + 0.5) / (len(ids) + 0.5))
+        return ids, HEADING * DEFAULT_FIELDS["subject"] * idf
 
     @property
     def years(self) -> np.ndarray:
@@ -163,16 +178,28 @@ class Engine:
                 return None
             mask = self.arrays.live.copy()
         mask &= ~excluded
-        scores += self._proximity(items)
+        near = self._proximity(items)
+        if near is not None:
+            scores[near[0]] += near[1]
         return mask, np.where(mask, scores, 0).astype(np.float32)
 
-    def _proximity(self, items: tuple[Node, ...]) -> np.ndarray | float:
+    def _proximity(self, items: tuple[Node, ...]) -> tuple[np.ndarray, np.ndarray] | None:
         """A bonus for free words typed one after the other that a title or a subject holds
         side by side ("politique de la ville" in a descriptor, not scattered in a note): each
-        such pair scores as a rare term of that field would (its pair postings' idf)."""
-        words = [i.text for i in items if isinstance(i, Term) and i.field == "all"]
+        such pair scores as a rare term of that field would (its pair postings' idf).
+        (doc numbers, bonuses), memoised per query words."""
+        words = tuple(i.text for i in items if isinstance(i, Term) and i.field == "all")
         if len(words) < 2:
-            return 0.0
+            return None
+        if words not in self._near:
+            if len(self._near) >= _CACHE_SIZE:
+                self._near.pop(next(iter(self._near)))
+            bonus = self._pair_bonus(words)
+            ids = np.flatnonzero(bonus)
+            self._near[words] = (ids, bonus[ids]) if len(ids) else None
+        return self._near[words]
+
+    def _pair_bonus(self, words: tuple[str, ...]) -> np.ndarray:
         bonus = np.zeros(self.n, dtype=np.float32)
         for first, second in zip(words, words[1:], strict=False):
             for field in PAIR_FIELDS:
@@ -419,14 +446,15 @@ def _query_variants(text: str, mode: str) -> tuple[tuple[str, tuple[str, ...]], 
     return tuple((m, tuple(v)) for m, v in analysis.query_variants(text, mode))
 
 
-def _headings(arrays: Any) -> dict[tuple[str, tuple[str, ...]], list[int]]:
-    """(analysis mode, terms) of each value of a facet field → the value ids that have them."""
-    out: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+def _headings(arrays: Any) -> dict[tuple[str, tuple[str, ...]], list[str]]:
+    """(analysis mode, terms) of each value of a facet field → the values that have them."""
+    out: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    values = arrays.vocab.values
     for mode in ("stem", "stem_en"):
         keys = arrays.vocab.derived(f"terms:{mode}", lambda v, m=mode: tuple(analysis.terms(v, m)))
         for vid, key in enumerate(keys[: arrays.size]):
             if key:
-                out.setdefault((mode, key), []).append(vid)
+                out.setdefault((mode, key), []).append(values[vid])
     return out
 
 

@@ -61,6 +61,7 @@ def test_log_homes_is_not_logement(judged) -> None:
     assert "solrmarc_uva_001_2000.mrc#u782" not in {keys[h.id] for h in hits}
     english = searcher.search(SearchRequest(q="log homes", with_facets=False)).hits
     assert [keys[h.id] for h in english][:1] == ["solrmarc_uva_001_2000.mrc#u782"]
+    assert english[0].title == "Picture book of log homes"  # stored without the English mark
 
 
 def test_english_records_are_found_by_both_stems(judged) -> None:
