@@ -9,7 +9,12 @@ each chained generator costs per token. The order of the steps matters and is te
 4. French stop words, checked on the accented form first (the list holds "à", "été", "même"),
    and on the folded form too so that a query typed without accents drops the same words;
 5. ligatures (œ, æ) and accents folded;
-6. Snowball French stemming (after folding, so that "egalite" and "égalité" meet).
+6. light French stemming (Savoy's rules, `stem_fr`; after folding, so that "egalite" and
+   "égalité" meet). Snowball French over-stemmed ("logement" → "log", "urbanisme" → "urban").
+
+Text marked with `ENGLISH` (records whose language is English) gets Whoosh's English (Snowball)
+stemmer instead, French and English stop words dropped; a query word is looked up in both
+analyses (`query_variants`), so French visitors still find English records and the reverse.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from catalogue.record import nfc
+from indexer.stem_fr import stem as light_stem
 
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 _APOSTROPHE_RE = re.compile(r"['’]")
@@ -32,8 +38,11 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł":
 # Whoosh's French list lacks a few very frequent words ("les" above all).
 _EXTRA_STOP = ["les", "leurs", "dont", "cette", "cet", "ceux", "celle", "celles", "celui"]
 STOP_WORDS = frozenset(stopwords_for_language("fr")) | ELISIONS | frozenset(_EXTRA_STOP)
-_stem = stemmer_for_language("fr")
+ENGLISH_STOP_WORDS = frozenset(stopwords_for_language("en"))
+_english_stem = stemmer_for_language("en")
 _CACHE_LIMIT = 400_000
+# Prefix of a text to analyse in English: a private-use character, never part of a word.
+ENGLISH = "\ue000"
 
 
 def fold(text: str) -> str:
@@ -67,6 +76,7 @@ class _Cache:
     """Memoised word → term maps (module level: analyzers are pickled into the index schema)."""
 
     stems: dict[str, str | None] = {}
+    english: dict[str, str | None] = {}
     names: dict[str, str | None] = {}
 
 
@@ -84,7 +94,23 @@ def stem_term(lower: str) -> str | None:
     ):
         term = None
     else:
-        term = _stem(folded)
+        term = light_stem(folded)
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    cache[lower] = term
+    return term
+
+
+def english_term(lower: str) -> str | None:
+    """The indexed term of one lowercased word of English text, or None for a stop word."""
+    cache = _Cache.english
+    term = cache.get(lower, "")
+    if term != "":
+        return term
+    if stem_term(lower) is None or lower in ENGLISH_STOP_WORDS:
+        term = None  # French stop words too: French descriptors of English records
+    else:
+        term = _english_stem(fold(lower))
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     cache[lower] = term
@@ -112,11 +138,18 @@ def spell_term(lower: str) -> str | None:
     return folded if folded and len(folded) > 2 and not folded.isdigit() else None
 
 
-_MODES = {"stem": stem_term, "name": name_term, "spell": spell_term}
+_MODES = {"stem": stem_term, "stem_en": english_term, "name": name_term, "spell": spell_term}
+
+
+def english(text: str) -> str:
+    """`text` marked for English analysis (where the field's mode is "stem")."""
+    return ENGLISH + text if text else text
 
 
 def analyze(text: str, mode: str = "stem") -> list[tuple[str, int, int, int]]:
     """(term, position, start char, end char) for each kept word of `text`."""
+    if mode == "stem" and text.startswith(ENGLISH):
+        mode = "stem_en"
     termof = _MODES[mode]
     text = nfc(text)
     out = []
@@ -134,6 +167,13 @@ def analyze(text: str, mode: str = "stem") -> list[tuple[str, int, int, int]]:
 def terms(text: str, mode: str = "stem") -> list[str]:
     """The terms of a text in order (a query word may give several: a phrase)."""
     return [t[0] for t in analyze(text, mode)]
+
+
+def query_variants(text: str, mode: str) -> list[tuple[str, list[str]]]:
+    """(mode, terms) of each analysis a query word may have had in the index: in a "stem"
+    field, French and English (an analysis that keeps no word is left out)."""
+    modes = ("stem", "stem_en") if mode == "stem" else (mode,)
+    return [(m, found) for m in modes if (found := terms(text, m))]
 
 
 class FrenchTokenizer(Tokenizer):

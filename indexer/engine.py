@@ -24,11 +24,16 @@ from catalogue.dedupe import normalise_isbn, normalise_issn
 from indexer import analysis
 from indexer.arrays import ReaderArrays
 from indexer.query import All, And, Node, Not, Or, Phrase, Prefix, Term, YearRange
-from indexer.schema import DEFAULT_FIELDS, PAIR_FIELDS, TEXT_FIELDS, pair_term
+from indexer.schema import DEFAULT_FIELDS, FACET_FIELDS, PAIR_FIELDS, TEXT_FIELDS, pair_term
 
 K1 = 1.2
 B = 0.75
 MAX_EXPANSION = 200
+# Weight of a pair of query words found side by side in a title or subject, against one word.
+PROXIMITY = 1.0
+# Weight of the query being a whole descriptor or keyword of the record (HEADING_FIELDS).
+HEADING = 1.0
+HEADING_FIELDS = ("descriptor", "keyword")
 _CACHE_SIZE = 32
 WORDS_CACHE_BYTES = 16 << 20  # per engine (one index generation, one process)
 
@@ -49,6 +54,9 @@ class Engine:
         )
         self._words_bytes = 0
         self._years: np.ndarray | None = None
+        # memoised bonuses of query words: as whole headings, as pairs side by side
+        self._headings: dict[tuple[str, ...], tuple[np.ndarray, float] | None] = {}
+        self._near: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray] | None] = {}
 
     # -- public -----------------------------------------------------------------------------
     def run(self, node: Node) -> Result:
@@ -57,7 +65,47 @@ class Engine:
         if found is None:
             return self.arrays.live.copy(), np.zeros(self.n, dtype=np.float32)
         mask, scores = found
+        heading = self._heading_bonus(node)
+        if heading is not None:
+            ids, bonus = heading
+            scores = scores.copy()
+            scores[ids] += np.where(mask[ids], bonus, 0).astype(np.float32)
         return mask & self.arrays.live, scores
+
+    def _heading_bonus(self, node: Node) -> tuple[np.ndarray, float] | None:
+        """Free words that are the whole of a descriptor or keyword of a record ("jeunesse",
+        "politique de la ville"): the documentalist said the record is about that, which
+        outweighs the same words in a title; scored as a subject term of that rarity.
+        (doc numbers, bonus), memoised per query words (visitors repeat their queries)."""
+        items = node.items if isinstance(node, And) else (node,)
+        words = tuple(i.text for i in items if isinstance(i, Term | Phrase) and i.field == "all")
+        if not words or any(not isinstance(i, Term | Phrase | Not) for i in items):
+            return None
+        if words not in self._headings:
+            if len(self._headings) >= _CACHE_SIZE:
+                self._headings.pop(next(iter(self._headings)))
+            self._headings[words] = self._heading_docs(words)
+        return self._headings[words]
+
+    def _heading_docs(self, words: tuple[str, ...]) -> tuple[np.ndarray, float] | None:
+        keys = {
+            (mode, tuple(t for w in words for t in _query_terms(w, mode)))
+            for mode in ("stem", "stem_en")
+        }
+        found = []
+        for name in HEADING_FIELDS:
+            wfield = FACET_FIELDS[name]
+            arrays = self.arrays.fields[wfield]
+            index = self.arrays.cached(f"headings:{name}", lambda a=arrays: _headings(a))
+            for value in (v for key in keys for v in index.get(key, ())):
+                # the value's postings, not docs_with: that scans every entry of the field
+                found.append(self.arrays.postings(wfield, value, False)[0])
+        ids = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
+        ids = ids[self.arrays.live[ids]]
+        if not len(ids):
+            return None
+        idf = math.log(1 + (self.live_count - len(ids) + 0.5) / (len(ids) + 0.5))
+        return ids, HEADING * DEFAULT_FIELDS["subject"] * idf
 
     @property
     def years(self) -> np.ndarray:
@@ -130,7 +178,44 @@ class Engine:
                 return None
             mask = self.arrays.live.copy()
         mask &= ~excluded
+        near = self._proximity(items)
+        if near is not None:
+            scores[near[0]] += near[1]
         return mask, np.where(mask, scores, 0).astype(np.float32)
+
+    def _proximity(self, items: tuple[Node, ...]) -> tuple[np.ndarray, np.ndarray] | None:
+        """A bonus for free words typed one after the other that a title or a subject holds
+        side by side ("politique de la ville" in a descriptor, not scattered in a note): each
+        such pair scores as a rare term of that field would (its pair postings' idf).
+        (doc numbers, bonuses), memoised per query words."""
+        words = tuple(i.text for i in items if isinstance(i, Term) and i.field == "all")
+        if len(words) < 2:
+            return None
+        if words not in self._near:
+            if len(self._near) >= _CACHE_SIZE:
+                self._near.pop(next(iter(self._near)))
+            bonus = self._pair_bonus(words)
+            ids = np.flatnonzero(bonus)
+            self._near[words] = (ids, bonus[ids]) if len(ids) else None
+        return self._near[words]
+
+    def _pair_bonus(self, words: tuple[str, ...]) -> np.ndarray:
+        bonus = np.zeros(self.n, dtype=np.float32)
+        for first, second in zip(words, words[1:], strict=False):
+            for field in PAIR_FIELDS:
+                best = np.zeros(self.n, dtype=np.float32)
+                pairs: set[str] = set()  # French with French, English with English
+                for mode in ("stem", "stem_en"):
+                    a, b = _query_terms(first, mode), _query_terms(second, mode)
+                    if a and b:
+                        pairs.add(pair_term(field, a[-1], b[0], mode))
+                for pair in pairs:
+                    ids, _ = self.arrays.postings("pairs", pair, False)
+                    if len(ids):
+                        idf = math.log(1 + (self.live_count - len(ids) + 0.5) / (len(ids) + 0.5))
+                        best[ids] = np.maximum(best[ids], PROXIMITY * DEFAULT_FIELDS[field] * idf)
+                bonus += best
+        return bonus
 
     def _or(self, node: Or) -> Result | None:
         mask = np.zeros(self.n, dtype=bool)
@@ -167,11 +252,19 @@ class Engine:
         return ids, scores
 
     def _in_field(self, field: str, text: str, boost: float = 1.0) -> Result | None:
-        """`text` in one field: all its terms, adjacent when there are several (a phrase)."""
-        wfield, mode = TEXT_FIELDS[field]
-        terms = _query_terms(text, mode)
-        if not terms:
-            return None
+        """`text` in one field, in any of its analyses (French, English): the best of them."""
+        found: Result | None = None
+        for mode, terms in _query_variants(text, TEXT_FIELDS[field][1]):
+            part = self._terms_in_field(field, terms, boost, mode)
+            part = (part[0], np.where(part[0], part[1], 0).astype(np.float32))
+            found = part if found is None else (found[0] | part[0], np.maximum(found[1], part[1]))
+        return found
+
+    def _terms_in_field(
+        self, field: str, terms: tuple[str, ...], boost: float, mode: str
+    ) -> Result:
+        """All the terms in one field, adjacent when there are several (a phrase)."""
+        wfield = TEXT_FIELDS[field][0]
         mask = np.ones(self.n, dtype=bool)
         scores = np.zeros(self.n, dtype=np.float32)
         for term in terms:
@@ -187,7 +280,9 @@ class Engine:
                 for first, second in zip(terms, terms[1:], strict=False):
                     pair = np.zeros(self.n, dtype=bool)
                     pair[
-                        self.arrays.postings("pairs", pair_term(field, first, second), False)[0]
+                        self.arrays.postings("pairs", pair_term(field, first, second, mode), False)[
+                            0
+                        ]
                     ] = True
                     phrase_mask &= pair
             else:
@@ -203,11 +298,13 @@ class Engine:
         seen = False
         for name, boost in DEFAULT_FIELDS.items():
             wfield, mode = TEXT_FIELDS[name]
-            terms = _query_terms(text, mode)
-            if not terms:
+            variants = list(dict.fromkeys(t[0] for _, t in _query_variants(text, mode)))
+            if not variants:
                 continue
             seen = True
-            ids, sc = self.term_scores(wfield, terms[0])
+            ids, sc = self.term_scores(wfield, variants[0])
+            if len(variants) > 1:  # French and English stems: a document scores its best one
+                ids, sc = _best_of(self.n, (ids, sc), self.term_scores(wfield, variants[1]))
             mask[ids] = True
             scores[ids] += boost * sc
         return (mask, scores) if seen else None
@@ -247,7 +344,9 @@ class Engine:
             return None
         if field != "all":
             found = self._in_field(field if field in TEXT_FIELDS else "title", text)
-        elif all(len(_query_terms(text, TEXT_FIELDS[f][1])) <= 1 for f in DEFAULT_FIELDS):
+        elif all(
+            len(t) <= 1 for f in DEFAULT_FIELDS for _, t in _query_variants(text, TEXT_FIELDS[f][1])
+        ):
             found = self._one_term_anywhere(text)
         else:
             found = None
@@ -305,7 +404,7 @@ class Engine:
         scores = np.zeros(self.n, dtype=np.float32)
         for name, boost in fields.items():
             wfield, mode = TEXT_FIELDS[name]
-            terms = {t for w in words for t in analysis.terms(w, mode)}
+            terms = {t for w in words for _, v in _query_variants(w, mode) for t in v}
             if not terms:  # digits, short words, notes: the field's own terms
                 for segreader, _ in self.arrays.leaves:
                     for term in segreader.expand_prefix(wfield, folded):
@@ -320,11 +419,12 @@ class Engine:
 
 
 def _is_stop_word(node: Node) -> bool:
-    """A free word that text fields drop as a stop word ("de", "la", "l'")."""
+    """A free word that text fields drop as a stop word ("de", "la", "l'"; in English records
+    "of", "the" too: English analysis drops both lists)."""
     return (
         isinstance(node, Term)
         and node.field == "all"
-        and not _query_terms(node.text, "stem")
+        and not _query_terms(node.text, "stem_en")
         and bool(_query_terms(node.text, "name"))
     )
 
@@ -338,3 +438,36 @@ def _looks_like_identifier(text: str) -> bool:
 def _query_terms(text: str, mode: str) -> tuple[str, ...]:
     """A query word's terms: the same word is analysed once, not once per field it is sought in."""
     return tuple(analysis.terms(text, mode))
+
+
+@functools.lru_cache(maxsize=4096)
+def _query_variants(text: str, mode: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A query word's (mode, terms) in each analysis the field's documents may have had."""
+    return tuple((m, tuple(v)) for m, v in analysis.query_variants(text, mode))
+
+
+def _headings(arrays: Any) -> dict[tuple[str, tuple[str, ...]], list[str]]:
+    """(analysis mode, terms) of each value of a facet field → the values that have them."""
+    out: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    values = arrays.vocab.values
+    for mode in ("stem", "stem_en"):
+        keys = arrays.vocab.derived(f"terms:{mode}", lambda v, m=mode: tuple(analysis.terms(v, m)))
+        for vid, key in enumerate(keys[: arrays.size]):
+            if key:
+                out.setdefault((mode, key), []).append(values[vid])
+    return out
+
+
+def _best_of(
+    n: int, first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Union of two (doc numbers, scores) postings, a document keeping its higher score."""
+    if not len(second[0]):
+        return first
+    if not len(first[0]):
+        return second
+    best = np.zeros(n, dtype=np.float32)
+    best[first[0]] = first[1]
+    best[second[0]] = np.maximum(best[second[0]], second[1])
+    ids = np.union1d(first[0], second[0])
+    return ids, best[ids]

@@ -16,9 +16,19 @@ from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 
 from catalogue.dedupe import normalise_isbn, normalise_issn
 from catalogue.record import Agent, Record
-from indexer.analysis import fold, french_analyzer, name_analyzer, spell_analyzer, terms
+from indexer.analysis import (
+    ENGLISH,
+    english,
+    fold,
+    french_analyzer,
+    name_analyzer,
+    spell_analyzer,
+    terms,
+)
 
-SCHEMA_VERSION = 3  # 3: corporate author values keep their subdivisions
+# 3: corporate author values keep their subdivisions; light French stemming, English analysis
+# of English records (an older index is rebuilt)
+SCHEMA_VERSION = 3
 HIERARCHY_SEP = " -- "
 
 
@@ -78,17 +88,23 @@ ARRAY_FIELDS = [*FACET_FIELDS.values(), *SORT_FIELDS.values()]
 PAIR_FIELDS = ("title", "subject")
 
 
-def pair_term(field: str, first: str, second: str) -> str:
+def pair_term(field: str, first: str, second: str, mode: str = "stem") -> str:
+    """English pairs apart ("title.en:"): a French pair must not meet an English one that
+    happens to share its stems ("politique sociale", "politics of socialism")."""
+    if mode == "stem_en":
+        return f"{field}.en:{first} {second}"
     return f"{field}:{first} {second}"
 
 
 def pair_terms(field: str, text: str) -> list[str]:
     """The adjacent pairs of each line of a field (a line is one subject, one title)."""
     mode = TEXT_FIELDS[field][1]
+    if mode == "stem" and text.startswith(ENGLISH):
+        mode, text = "stem_en", text[len(ENGLISH) :]
     out = []
     for line in text.split("\n"):
         words = terms(line, mode)
-        out += [pair_term(field, a, b) for a, b in zip(words, words[1:], strict=False)]
+        out += [pair_term(field, a, b, mode) for a, b in zip(words, words[1:], strict=False)]
     return out
 
 
@@ -197,6 +213,11 @@ def _join(*parts: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def is_english(record: Record) -> bool:
+    """Records whose (first) language is English get English analysis of their text fields."""
+    return record.languages[:1] == ["eng"]
+
+
 def record_to_document(record: Record) -> dict[str, Any]:
     """The Whoosh document of a record (the store's record id is its key)."""
     title = record.title
@@ -224,19 +245,21 @@ def record_to_document(record: Record) -> dict[str, Any]:
     )
     author_text = _join(*names, record.responsibility)
     subject_text = _join(*subjects, *record.keywords)
+    mark = english if is_english(record) else str
     doc: dict[str, Any] = {
         "id": str(record.id),
-        "title": title,
+        "title": mark(title),
+        "_stored_title": title,  # without the analysis mark
         "author": author_text,
-        "subject": subject_text,
-        "abstract": abstract,
+        "subject": mark(subject_text),
+        "abstract": mark(abstract),
         "publisher": _join(*publishers),
-        "series": _join(*series),
+        "series": mark(_join(*series)),
         "callnumber": _join(*calls),
-        "other": other,
+        "other": mark(other),
         # words "did you mean" and prefixes may propose: the descriptive fields, not the notes
         "spell": _join(title, author_text, subject_text, *series, *publishers),
-        "pairs": pair_terms("title", title) + pair_terms("subject", subject_text),
+        "pairs": pair_terms("title", mark(title)) + pair_terms("subject", mark(subject_text)),
         "isbn": isbn_terms(record),
         "year": record.year,
         "doc_type": record.doc_type,
