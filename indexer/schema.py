@@ -18,7 +18,7 @@ from catalogue.dedupe import normalise_isbn, normalise_issn
 from catalogue.record import Record
 from indexer.analysis import fold, french_analyzer, name_analyzer, spell_analyzer, terms
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: one document per work (indexer/works.py)
 HIERARCHY_SEP = " -- "
 
 
@@ -115,6 +115,8 @@ def make_schema() -> Schema:
         "host_title": STORED(),
         "online": STORED(),
         "summary": STORED(),
+        "sources": STORED(),  # the work's source bases, and its other copies' record ids
+        "copies": STORED(),
     }
     for name in ARRAY_FIELDS:
         fields[name] = ValuesField()
@@ -238,6 +240,8 @@ def record_to_document(record: Record) -> dict[str, Any]:
         "host_title": host.title if host else "",
         "online": "online" in availability(record),
         "summary": abstract[:1500],
+        "sources": [record.source] if record.source else [],
+        "copies": [],
     }
     for name, values in facet_values(record).items():
         doc[FACET_FIELDS[name]] = values
