@@ -218,6 +218,14 @@ class Store:
         )
         return [r[0] for r in rows]
 
+    def duplicate_links(self) -> dict[int, int]:
+        """Every duplicate link, record id → the record it duplicates (deleted ones included:
+        a chain still runs through them); the indexer groups a work's copies with it."""
+        rows = self.db.execute(
+            "SELECT id, duplicate_of FROM records WHERE duplicate_of IS NOT NULL"
+        )
+        return {r[0]: r[1] for r in rows}
+
     def provenance(self, record_id: int) -> dict[str, Any] | None:
         row = self.db.execute(
             "SELECT source, source_id, raw_format, created, updated, deleted, duplicate_of"

@@ -40,7 +40,8 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 
 from catalogue.store import Store
 from indexer.arrays import open_index, warm_segments
-from indexer.schema import SCHEMA_VERSION, make_schema, record_to_document
+from indexer.schema import SCHEMA_VERSION, make_schema
+from indexer.works import Works, affected, documents
 
 META = "docbase.json"
 CURRENT = "current"
@@ -151,16 +152,19 @@ def _apply_changes(store: Store, generation: Path) -> dict[str, Any]:
         changes = store.changes_since(seq, limit=BATCH)
         if not changes:
             break
-        ids = list(dict.fromkeys(c.record_id for c in changes))
-        records = store.get_many(ids)
+        # a changed copy re-indexes its whole work (the primary's document holds every copy)
+        works = Works.of(store)
+        ids, records = affected(store, works, dict.fromkeys(c.record_id for c in changes))
         ix = ix or open_index(generation)
         writer = ix.writer(timeout=60, limitmb=32)
+        added = 0
         try:
             searcher = writer.searcher()
             for record_id in ids:
                 writer.delete_by_term("id", str(record_id), searcher=searcher)
-            for record in records:
-                writer.add_document(**record_to_document(record))
+            for doc in documents(store, records, works):
+                writer.add_document(**doc)
+                added += 1
         except BaseException:
             writer.cancel()
             raise
@@ -170,7 +174,7 @@ def _apply_changes(store: Store, generation: Path) -> dict[str, Any]:
         meta["seq"] = seq
         _write_meta(generation, meta)
         stats["changes"] += len(changes)
-        stats["indexed"] += len(records)
+        stats["indexed"] += added
         stats["removed"] += len(ids) - len(records)
     stats["seq"] = seq
     if ix is not None:
@@ -240,8 +244,10 @@ class _StoreTask(SubWriterTask):
                 store = getattr(self, "_docbase_store", None)
                 if store is None:
                     store = self._docbase_store = Store(args["store"])
-                for record in store.get_many(args["ids"]):
-                    writer.add_document(**record_to_document(record))
+                    self._docbase_works = Works.of(store)
+                records = store.get_many(args["ids"])
+                for doc in documents(store, records, self._docbase_works):
+                    writer.add_document(**doc)
         tempstorage.delete_file(filename)
 
 
@@ -283,8 +289,8 @@ def _build_generation(store: Store, generation: Path, procs: int | None) -> int:
     else:
         writer = ix.writer(limitmb=256)
         try:
-            for record in store.iter_records():
-                writer.add_document(**record_to_document(record))
+            for doc in documents(store, store.iter_records(), Works.of(store)):
+                writer.add_document(**doc)
         except BaseException:
             writer.cancel()
             raise

@@ -27,7 +27,7 @@ from indexer.analysis import (
 )
 
 # 3: corporate author values keep their subdivisions; light French stemming, English analysis
-# of English records (an older index is rebuilt)
+# of English records; one document per work (indexer/works.py). An older index is rebuilt.
 SCHEMA_VERSION = 3
 HIERARCHY_SEP = " -- "
 
@@ -131,6 +131,8 @@ def make_schema() -> Schema:
         "host_title": STORED(),
         "online": STORED(),
         "summary": STORED(),
+        "sources": STORED(),  # the work's source bases, and its other copies' record ids
+        "copies": STORED(),
     }
     for name in ARRAY_FIELDS:
         fields[name] = ValuesField()
@@ -268,6 +270,8 @@ def record_to_document(record: Record) -> dict[str, Any]:
         "host_title": host.title if host else "",
         "online": "online" in availability(record),
         "summary": abstract[:1500],
+        "sources": [record.source] if record.source else [],
+        "copies": [],
     }
     for name, values in facet_values(record).items():
         doc[FACET_FIELDS[name]] = values

@@ -90,6 +90,9 @@ class Hit:
     snippet: str
     score: float
     online: bool
+    # one hit per work: the source bases holding it, the record ids of its other copies
+    sources: list[str] = field(default_factory=list)
+    copies: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -532,6 +535,8 @@ class Searcher:
                     snippet=snippet(stored.get("summary", ""), marks),
                     score=round(float(scores[doc]), 4),
                     online=bool(stored.get("online")),
+                    sources=list(stored.get("sources") or []),
+                    copies=list(stored.get("copies") or []),
                 )
             )
         return hits
