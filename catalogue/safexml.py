@@ -13,6 +13,8 @@ from lxml import etree
 from catalogue.errors import FormatError, UnsafeXMLError
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# text that only looks like markup: a `<!DOCTYPE` there is not a DTD (the parser checks again)
+_MARKUP_TEXT = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
 
 
 def _parser() -> etree.XMLParser:
@@ -39,7 +41,7 @@ def parse(data: bytes) -> etree._Element:
     Checked twice: in the bytes before parsing (cheap, ASCII-compatible encodings), and in what
     the parser saw (any encoding, UTF-16 and UTF-32 included), with entities never resolved.
     """
-    if b"<!" in data and _DOCTYPE.search(data):
+    if b"<!" in data and _DOCTYPE.search(_MARKUP_TEXT.sub(b"", data)):
         raise UnsafeXMLError(_REFUSED)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

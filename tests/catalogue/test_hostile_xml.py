@@ -89,3 +89,31 @@ def test_xinclude_is_never_processed():
                 else str(item)
             )
             assert SECRET not in text
+
+
+def test_doctype_inside_cdata_or_a_comment_is_text_not_a_dtd(fixtures) -> None:
+    """A record whose note quotes `<!DOCTYPE html>` in CDATA is read; a real DTD still is not."""
+    from catalogue import safexml
+
+    data = (fixtures / "xml" / "pymarc_batch.xml").read_bytes()
+    quoted = data.replace(
+        b"<marc:record>",
+        b'<marc:record><!-- <!DOCTYPE x> --><marc:datafield tag="500" ind1=" " ind2=" ">'
+        b'<marc:subfield code="a"><![CDATA[<!DOCTYPE html><p>page</p>]]></marc:subfield>'
+        b"</marc:datafield>",
+        1,
+    )
+    assert quoted != data
+    records = list(marcxml.read(quoted))
+    assert len(records) == len(list(marcxml.read(data)))
+    assert any(
+        sf[1] == "<!DOCTYPE html><p>page</p>"
+        for f in records[0].original.marc
+        if f[0] == "500"
+        for sf in f[3]
+    )
+    real = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE collection [<!ENTITY x "y">]>' + data.split(b"?>", 1)[1]
+    )
+    with pytest.raises(UnsafeXMLError):
+        safexml.parse(real)
