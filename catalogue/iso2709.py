@@ -87,6 +87,15 @@ def _lost_terminator_cut(data: bytes, start: int, stop: int) -> int | None:
     for cut in (start + length - 1, start + length):  # terminator deleted, or overwritten
         if cut < stop and _looks_like_leader(data, cut):
             return cut
+    # bytes inserted or deleted besides: the next leader right after a field terminator
+    # (maybe the overwritten terminator between them), near the declared end
+    low = max(start + LEADER_LENGTH, start + length - 64)
+    at = data.find(FIELD_TERMINATOR, low, min(stop, start + length + 64))
+    while at != -1:
+        for cut in (at + 1, at + 2):
+            if cut < stop and _looks_like_leader(data, cut):
+                return cut
+        at = data.find(FIELD_TERMINATOR, at + 1, min(stop, start + length + 64))
     return None
 
 

@@ -118,3 +118,15 @@ def test_failure_while_saving_the_last_batch_is_reported_and_the_next_file_read(
         assert (second.read, second.new, second.error) == (1, 1, "")
         imports = store.db.execute("SELECT * FROM imports ORDER BY rowid").fetchall()
         assert len(imports) == 2 and all(row["finished"] for row in imports)
+
+
+def test_lost_terminator_and_an_inserted_byte_still_spare_the_next(fixtures):
+    """The leader's length is then one byte short: the next leader is found right after a
+    field terminator near the declared end."""
+    chunks = _three(fixtures / "unimarc/medialab_cotes8.mrc")
+    good = [r.title for r in unimarc.read(b"".join(chunks))]
+    middle = len(chunks[1]) // 2
+    damaged = chunks[1][:middle] + b"#" + chunks[1][middle:-1] + b"X"
+    records = list(unimarc.read(chunks[0] + damaged + chunks[2]))
+    assert len(records) == 3
+    assert isinstance(records[2], Record) and records[2].title == good[2]
