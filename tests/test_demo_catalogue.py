@@ -8,6 +8,7 @@ records, and the words visitors of a centre « Politique de la ville » type fir
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -29,6 +30,8 @@ def demo(tmp_path_factory):
     app = create_app({"TESTING": True, "INSTANCE": str(tmp_path_factory.mktemp("demo"))})
     result = app.test_cli_runner().invoke(args=["import", "--json", str(RECORDS)])
     assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["rejected"] == 0 and report["read"] == report["new"] > 90, report
     return app.test_client()
 
 

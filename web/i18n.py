@@ -200,6 +200,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         number=fmt_number,
         isodate=fmt_iso_datetime,
+        source_label=source_label,
     )
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,

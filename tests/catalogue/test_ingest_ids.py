@@ -37,10 +37,9 @@ def test_periouni_keeps_both_records_of_each_repeated_id(
         assert len(renamed) == 11
         assert all(r.source_id.endswith("~2") for r in renamed)
         # the report names each of them, with its position in the file
-        assert report.warned == 11
-        assert {w["id"] for w in report.warnings} == {r.source_id for r in renamed}
-        assert [w["position"] for w in report.warnings][:3] == [793, 988, 989]
-        assert all("déjà porté" in w["warnings"][-1] for w in report.warnings)
+        repeated = [e for e in report.warnings if "déjà porté" in e["warnings"][-1]]
+        assert {e["id"] for e in repeated} == {r.source_id for r in renamed}
+        assert [e["position"] for e in repeated][:3] == [793, 988, 989]
         first = {r.source_id.split("~")[0] for r in renamed}
         assert all(store.find(report.source, sid) for sid in first)
 

@@ -98,10 +98,14 @@ def test_duplicates_across_sources_are_linked_not_dropped(store):
     assert store.provenance(b)["source"] == "sudoc"
 
 
-def test_same_source_is_a_duplicate_too(store):
+def test_same_source_is_a_duplicate_only_for_ids_made_from_content(store):
+    """A source that gives two records their own ids tells them apart (periouni's serials of
+    one ISSN); a record whose id is its content's hash (no id in its source) is matched."""
     a = store.save(make(source="pmb", source_id="7", isbn="2707141857")).record_id
     b = store.save(make(source="pmb", source_id="8", isbn="2707141857")).record_id
-    assert store.duplicate_of(b) == a
+    assert store.duplicate_of(b) is None
+    c = store.save(make(source="pmb", source_id="sha1:0123456789", isbn="2707141857")).record_id
+    assert store.duplicate_of(c) == a
 
 
 def test_csv_row_without_id_reimported_after_a_typo_fix_is_a_counted_duplicate(store, tmp_path):

@@ -35,9 +35,9 @@ def test_results_show_a_work_once_with_its_bases(client) -> None:
     assert [t for _, t in hits] == ["Equal housing lender"]
     bases = re.search(r'<p class="sources">([^<]*)</p>', page)
     assert bases, page
-    assert html.unescape(bases.group(1)) == "Dans 4 bases : " + ", ".join(f.name for f in FILES)
+    stems = [f.stem.replace("_", " ") for f in FILES]
+    labels = [s[:1].upper() + s[1:] for s in stems]  # as web.i18n.source_label names them
+    assert html.unescape(bases.group(1)) == "Dans 4 bases : " + ", ".join(labels)
     record = client.get(f"/notice/{hits[0][0]}").get_data(as_text=True)
     copies = record.split('id="dups-title"', 1)[1].split("</section>", 1)[0]
-    assert [html.unescape(s) for s in re.findall(r"\(([^)]*)\)</li>", copies)] == [
-        f.name for f in FILES[1:]
-    ]
+    assert [html.unescape(s) for s in re.findall(r"\(([^)]*)\)</li>", copies)] == labels[1:]
