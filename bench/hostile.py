@@ -146,10 +146,11 @@ back to back (prefix wildcards, 40-word OR chains, deep pages, whole facet listi
 | slow connections opened / cut off by the server (last phase) | | | {hostile["slow_connections"]} / {hostile["slow_cut"]} |
 
 Slow clients hold one thread each until the read deadline cuts them off (408), never a worker.
-Costly queries are the remaining cost: a worker's searches share one Searcher, one at a time,
-so an ordinary request queued behind a costly one waits for it; bounding costly queries is the
-indexer's side (issue 11 leaves it to the search engine). The load generator runs on the same
-cores as the server, and the machine is shared, so compare the two columns of one run only.
+A worker's searches share one Searcher, one at a time, so an ordinary request queued behind a
+costly one waits for it: what keeps that wait short is the bound on what one query may cost
+(indexer/query.py `bound`, indexer/suggest.py; before it, this column was 4.98× with the same
+clients). The load generator runs on the same cores as the server, so compare the columns of
+one run only.
 {END}"""
     text = readme.read_text("utf-8") if readme.exists() else "# Benchmarks\n"
     if BEGIN in text and END in text:

@@ -53,6 +53,8 @@ FORMATS: dict[str, Format] = {
                "catalogue.marcxml:read", "catalogue.marcxml:write_marc21"),
         Format("pmbxml", "PMB XML (UNIMARC)", "application/xml", "xml",
                "catalogue.pmbxml:read", "catalogue.pmbxml:write"),
+        Format("dc", "Dublin Core XML (oai_dc, OAI-PMH)", "application/xml", "xml",
+               "catalogue.dublincore:read", None),
         Format("ris", "RIS", "application/x-research-info-systems", "ris",
                "catalogue.ris:read", None),
         Format("bibtex", "BibTeX", "application/x-bibtex", "bib",
@@ -114,6 +116,8 @@ def _xml_format(data: bytes) -> str:
     if re.search(rb"<(\w+:)?unimarc[\s>]", head) or re.search(rb"<notice[\s>]", head):
         return "pmbxml"
     tags = re.findall(rb'<(?:\w+:)?datafield[^>]*\btag="(\d{3})"', head)
+    if not tags and b"http://purl.org/dc/elements/1.1/" in head:
+        return "dc"
     return "unimarcxml" if marc_flavour(t.decode() for t in tags) == "unimarc" else "marcxml"
 
 

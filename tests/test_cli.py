@@ -155,22 +155,21 @@ def test_killed_import_leaves_a_consistent_store_and_rerun_finishes(tmp_path):
 
 
 def test_damaged_and_non_marc_oai_files_get_one_clear_error_each(runner):
-    """The corpus's broken OAI-PMH responses, and Dublin Core ones docbase does not import."""
+    """The corpus's broken OAI-PMH responses; the oai_dc one beside them is imported."""
     folder = FIXTURES / "oai"
     names = [
         "pyoai_fake3__00001.xml",  # mismatched tag
         "pyoai_fake4__00001.xml",  # undefined entity
         "sickle_ListRecordsBroken.xml",  # not XML
-        "traject_sample-oai-pmh.xml",  # oai_dc records, no MARC
     ]
-    result, report = run_json(runner, *(folder / n for n in names), COTES8)
+    good = folder / "traject_sample-oai-pmh.xml"  # ten oai_dc records
+    result, report = run_json(runner, *(folder / n for n in names), good, COTES8)
     assert result.exit_code == 1
-    assert report["new"] == 35  # the good file beside them is imported all the same
+    assert report["new"] == 35 + 10  # the good files beside them are imported all the same
     errors = {Path(e.split(": ", 1)[0]).name: e for e in report["errors"]}
     assert sorted(errors) == sorted(names)
     assert "XML mal formé" in errors["pyoai_fake3__00001.xml"]
     assert "XML mal formé" in errors["pyoai_fake4__00001.xml"]  # an undefined entity
-    assert "aucune notice MARC" in errors["traject_sample-oai-pmh.xml"]
     assert all("Traceback" not in e for e in errors.values())
 
 
