@@ -1,0 +1,54 @@
+"""A malformed XML file loses only its damaged records: when the whole document cannot be
+parsed, each record element is cut out of the bytes and read on its own, under the file's XML
+declaration and namespace declarations, so that the well-formed ones are imported and a damaged
+one is rejected with its byte offset (before, one bad byte refused every record of the file).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from catalogue.errors import FormatError, RecordError, UnsafeXMLError
+from catalogue.record import Record
+
+_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_NAMESPACE = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
+# a record element (MARCXML, OAI-PMH), from its start tag to its end tag of the same name
+_RECORD = re.compile(rb"<((?:[\w.-]+:)?record)(?=[\s>/]).*?</\1\s*>", re.S)
+
+
+def recover(
+    data: bytes, read: Callable[[bytes], Iterator[Record | RecordError]], error: FormatError
+) -> Iterator[Record | RecordError]:
+    """Records of a malformed document, record element by record element; `error` (the
+    whole document's) is raised again when no record element can be found at all."""
+    chunks = list(_RECORD.finditer(data))
+    if not chunks:
+        raise error
+    declaration = _DECLARATION.match(data)
+    head = declaration.group(0) if declaration else b""
+    namespaces = b"".join(dict.fromkeys(_NAMESPACE.findall(data[: chunks[0].start()])))
+    for position, match in enumerate(chunks, 1):
+        wrapped = head + b"<recovered" + namespaces + b">" + match.group(0) + b"</recovered>"
+        try:
+            items = list(read(wrapped))
+        except UnsafeXMLError:
+            raise
+        except FormatError as exc:
+            yield RecordError(
+                f"notice XML illisible, les autres notices du fichier sont lues : {exc}",
+                position=position,
+                offset=match.start(),
+                chunk=match.group(0),
+            )
+            continue
+        for item in items:
+            if isinstance(item, RecordError):
+                item.position, item.offset = position, match.start()
+            else:
+                item.original.warnings.append(
+                    "lue à part : le fichier XML est mal formé ailleurs "
+                    "(read on its own: the XML file is malformed elsewhere)"
+                )
+            yield item
