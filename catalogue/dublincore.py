@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from catalogue.errors import FormatError, RecordError, UnsafeXMLError, salvage
+from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.marcxml import check_no_entities, parse_document
 from catalogue.record import Agent, Identifier, Link, Publication, Record, Subject
 from catalogue.text import clean_doi, language_codes
-from catalogue.xmlrecovery import recover
+from catalogue.xmlrecovery import tolerant
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -164,17 +164,10 @@ def to_record(element: etree._Element, source: str = "") -> Record:
     return rec
 
 
-def read(data: bytes, source: str = "", recovering: bool = True) -> Iterator[Record | RecordError]:
+@tolerant
+def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Records of an OAI-PMH `oai_dc` response or a Dublin Core document."""
-    try:
-        root, charset, doc_warnings = parse_document(data)
-    except UnsafeXMLError:
-        raise
-    except FormatError as exc:  # malformed: the well-formed records are read one by one
-        if not recovering:
-            raise
-        yield from recover(data, lambda chunk: read(chunk, source, recovering=False), exc)
-        return
+    root, charset, doc_warnings = parse_document(data)
     records = find_records(root)
     if not records:
         deleted = deleted_count(root)

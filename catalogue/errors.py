@@ -59,6 +59,10 @@ class UnsafeXMLError(FormatError):
     """XML with a DTD, entities or external references: refused, never resolved."""
 
 
+class MalformedXMLError(FormatError):
+    """XML that does not parse as a whole (its well-formed records may still be read)."""
+
+
 class StoreError(CatalogueError):
     """The store refused an operation (unknown record, nothing to undo…)."""
 

@@ -21,7 +21,7 @@ from lxml import etree
 from catalogue import formats, marc21, safexml
 from catalogue.errors import FormatError, RecordError, UnsafeXMLError, salvage
 from catalogue.record import Record, nfc
-from catalogue.xmlrecovery import recover
+from catalogue.xmlrecovery import tolerant
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 _MARC_CHILDREN = frozenset({"leader", "controlfield", "datafield"})
@@ -193,19 +193,12 @@ def _record_xml(element: etree._Element) -> str:
     return etree.tostring(element, encoding="unicode", with_tail=False)
 
 
-def read(data: bytes, source: str = "", recovering: bool = True) -> Iterator[Record | RecordError]:
+@tolerant
+def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Records of a MARCXML document of either flavour; a bad record is a `RecordError`."""
     from catalogue import unimarc  # written alongside; imported late so MARC21 works without it
 
-    try:
-        root, charset, doc_warnings = parse_document(data)
-    except UnsafeXMLError:
-        raise
-    except FormatError as exc:  # malformed: the well-formed records are read one by one
-        if not recovering:
-            raise
-        yield from recover(data, lambda chunk: read(chunk, source, recovering=False), exc)
-        return
+    root, charset, doc_warnings = parse_document(data)
     records = find_records(root)
     if not records:
         raise FormatError(

@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from catalogue.errors import FormatError, UnsafeXMLError
+from catalogue.errors import FormatError, MalformedXMLError, UnsafeXMLError
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 # text that only looks like markup: a `<!DOCTYPE` there is not a DTD (the parser checks again)
@@ -51,7 +51,7 @@ def parse(data: bytes) -> etree._Element:
         message = str(exc).lower()
         if any(word in message for word in ("doctype", "entitydecl", "amplification")):
             raise UnsafeXMLError(_REFUSED) from None  # a DTD or a bomb libxml2 stopped itself
-        raise FormatError(f"XML mal formé (malformed XML): {exc}") from None
+        raise MalformedXMLError(f"XML mal formé (malformed XML): {exc}") from None
     if root is None:
         raise FormatError("XML vide (empty XML document)")
     docinfo = root.getroottree().docinfo

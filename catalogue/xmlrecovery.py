@@ -6,16 +6,39 @@ one is rejected with its byte offset (before, one bad byte refused every record 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
-from catalogue.errors import FormatError, RecordError, UnsafeXMLError
+from catalogue.errors import FormatError, MalformedXMLError, RecordError, UnsafeXMLError
 from catalogue.record import Record
+
+DocumentReader = Callable[[bytes, str], Iterator[Record | RecordError]]
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _NAMESPACE = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 # a record element (MARCXML, OAI-PMH), from its start tag to its end tag of the same name
 _RECORD = re.compile(rb"<((?:[\w.-]+:)?record)(?=[\s>/]).*?</\1\s*>", re.S)
+
+
+def tolerant(read_document: DocumentReader) -> DocumentReader:
+    """A reader of whole XML documents that, given a malformed one, reads its record elements
+    one by one instead (each through `read_document` itself, which never recovers)."""
+
+    @functools.wraps(read_document)
+    def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
+        items = read_document(data, source)
+        try:
+            first = next(items)
+        except StopIteration:
+            return
+        except MalformedXMLError as exc:
+            yield from recover(data, lambda chunk: read_document(chunk, source), exc)
+            return
+        yield first
+        yield from items
+
+    return read
 
 
 def recover(
@@ -35,7 +58,7 @@ def recover(
             items = list(read(wrapped))
         except UnsafeXMLError:
             raise
-        except FormatError as exc:
+        except FormatError as exc:  # this record malformed too, or no record in it
             yield RecordError(
                 f"notice XML illisible, les autres notices du fichier sont lues : {exc}",
                 position=position,
