@@ -20,7 +20,7 @@ from pathlib import Path
 from catalogue import formats, iso2709
 from catalogue.errors import CatalogueError, FormatError, RecordError
 from catalogue.record import Record
-from catalogue.store import Prepared, Store, prepare
+from catalogue.store import Outcome, Prepared, Store, prepare
 
 BATCH = 500
 # ISO 2709 files this big are cut on record terminators and read by worker processes, which
@@ -46,6 +46,17 @@ class FileReport:
     warned: int = 0  # records read with warnings
     warnings: list[dict] = field(default_factory=list)  # the first WARNINGS_LISTED of them
     error: str = ""  # the whole file could not be read
+
+    def count(self, outcomes: Iterable[Outcome]) -> None:
+        """Count what the store did with a batch."""
+        for outcome in outcomes:
+            if outcome.action == "new":
+                self.new += 1
+                self.duplicates += outcome.duplicate_of is not None
+            elif outcome.action == "updated":
+                self.updated += 1
+            else:
+                self.unchanged += 1
 
     def note(self, item: Prepared) -> None:
         """Count a record's warnings; list the first ones with their position and id."""
@@ -241,18 +252,10 @@ def import_file(
                     outcomes.append(store.save(item, actor=who))
                 except (sqlite3.Error, CatalogueError, TypeError, ValueError) as exc:
                     report.rejected += 1
-                    raw = item.raw if isinstance(item, Prepared) else item.original.raw
                     reason = f"enregistrement refusé (store refused the record): {exc}"
-                    rejects.write(path, RecordError(reason, position=position, chunk=raw or b""))
-        for outcome in outcomes:
-            if outcome.action == "new":
-                report.new += 1
-                if outcome.duplicate_of is not None:
-                    report.duplicates += 1
-            elif outcome.action == "updated":
-                report.updated += 1
-            else:
-                report.unchanged += 1
+                    chunk = item.raw or b""
+                    rejects.write(path, RecordError(reason, position=position, chunk=chunk))
+        report.count(outcomes)
         if progress:
             progress(len(batch))
         batch.clear()
