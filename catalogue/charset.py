@@ -87,7 +87,7 @@ def decode_text(data: bytes, encoding: str | None = None) -> DecodedText:
         return DecodedText(nfc(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         pass
-    mended = _split_stray(data)
+    mended = split_stray(data)
     if mended is not None:
         # mostly UTF-8: only the bad bytes are read otherwise, and their lines are told
         text, lines = mended
@@ -104,7 +104,7 @@ def decode_text(data: bytes, encoding: str | None = None) -> DecodedText:
 # -- stray bytes and legacy charsets ----------------------------------------------------------
 
 
-def _split_stray(data: bytes) -> tuple[str, tuple[int, ...]] | None:
+def split_stray(data: bytes) -> tuple[str, tuple[int, ...]] | None:
     """UTF-8 text where each byte UTF-8 cannot read is read as cp1252 (Latin-1 for the five
     bytes cp1252 leaves undefined), with the (1-based) lines where that happened; None when
     the file is not mostly UTF-8: fewer bytes in valid non-ASCII characters than bad ones.

@@ -167,7 +167,7 @@ def to_record(element: etree._Element, source: str = "") -> Record:
 @tolerant
 def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Records of an OAI-PMH `oai_dc` response or a Dublin Core document."""
-    root, charset, doc_warnings = parse_document(data)
+    root, charset, doc_warnings, settled = parse_document(data)
     records = find_records(root)
     if not records:
         deleted = deleted_count(root)
@@ -184,7 +184,7 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
         except ValueError as exc:
             raise RecordError(str(exc), position=position, offset=element.sourceline) from None
         rec.original.charset = charset
-        rec.original.warnings[:0] = doc_warnings
+        rec.original.warnings[:0] = doc_warnings + settled.warnings_for(element)
         return rec
 
     for position, element in enumerate(records, 1):

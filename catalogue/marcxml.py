@@ -14,62 +14,41 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
-from catalogue import formats, marc21, safexml
+from catalogue import formats, marc21, safexml, xmlcharset
 from catalogue.errors import FormatError, RecordError, UnsafeXMLError, salvage
 from catalogue.record import Record, nfc
+from catalogue.xmlcharset import LATIN1_NAMES
 from catalogue.xmlrecovery import tolerant
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 _MARC_CHILDREN = frozenset({"leader", "controlfield", "datafield"})
-_DECLARED = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])([A-Za-z0-9._-]+)([\"'])")
-LATIN1_NAMES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "iso-8859-15", "windows-1252"}
 _C1 = re.compile("[\x80-\x9f]")
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def parse_document(data: bytes) -> tuple[etree._Element, str, list[str]]:
+class XMLDocument(NamedTuple):
+    root: etree._Element
+    charset: str  # the charset the text was read in
+    warnings: list[str]  # about the whole file
+    settled: xmlcharset.Settled  # `settled.warnings_for(record)`: that record's stray bytes
+
+
+def parse_document(data: bytes) -> XMLDocument:
     """The root element, the charset the text was read in, and warnings about it.
 
-    A declared charset that the bytes contradict is corrected rather than trusted: a file that
-    says ISO-8859-1 but is valid non-ASCII UTF-8 is read as UTF-8 (PMB installs do this), and
-    one that says UTF-8 (or nothing) but is not valid UTF-8 is read as ISO-8859-1.
+    A declared charset that the bytes contradict is corrected rather than trusted
+    (`xmlcharset.settle`): a file that says ISO-8859-1 but is UTF-8 is read as UTF-8 (PMB
+    installs do this), a mostly UTF-8 file's stray bytes are read as cp1252 one by one, and a
+    file that says UTF-8 (or nothing) but is not UTF-8 at all is read as ISO-8859-1.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    warnings: list[str] = []
-    declared_match = _DECLARED.match(data)
-    declared = declared_match.group(2).decode("ascii").lower() if declared_match else ""
-    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in _WIDE_STARTS
-    if not utf16 and not data.isascii():
-        try:
-            data.decode("utf-8")
-            valid_utf8 = True
-        except UnicodeDecodeError:
-            valid_utf8 = False
-        if declared in LATIN1_NAMES and valid_utf8:
-            data = _redeclare(data, b"UTF-8")
-            warnings.append(
-                f"le fichier se dit {declared} mais il est en UTF-8 : lu en UTF-8 "
-                f"(declared {declared}, but the bytes are UTF-8)"
-            )
-            declared = "utf-8"
-        elif declared in ("", "utf-8", "utf8") and not valid_utf8:
-            if declared_match:
-                data = _redeclare(data, b"ISO-8859-1")
-            else:
-                data = b'<?xml version="1.0" encoding="ISO-8859-1"?>' + data
-            warnings.append(
-                "le fichier n'est pas en UTF-8 valide : lu en ISO-8859-1 "
-                "(not valid UTF-8: read as ISO-8859-1)"
-            )
-            declared = "iso-8859-1"
-    root = safexml.parse(data)
+    settled = xmlcharset.settle(data)
+    root = safexml.parse(settled.data)
     tree = root.getroottree()
     docinfo = tree.docinfo
     if docinfo.internalDTD is not None or docinfo.doctype or docinfo.system_url:
@@ -77,22 +56,8 @@ def parse_document(data: bytes) -> tuple[etree._Element, str, list[str]]:
             "XML refusé : les déclarations DOCTYPE/ENTITY ne sont pas acceptées "
             "(XML with a DTD or entity declarations is refused)"
         )
-    charset = (docinfo.encoding or declared or "utf-8").lower()
-    return root, charset, warnings
-
-
-_WIDE_BOMS = {b"\xff\xfe\x00\x00": "utf-32-le", b"\x00\x00\xfe\xff": "utf-32-be"}
-_WIDE_STARTS = {
-    b"<\x00?\x00": "utf-16-le",
-    b"\x00<\x00?": "utf-16-be",
-    b"<\x00\x00\x00": "utf-32-le",
-    b"\x00\x00\x00<": "utf-32-be",
-}
-_DOCTYPE_TEXT = re.compile(r"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
-
-
-def _redeclare(data: bytes, encoding: bytes) -> bytes:
-    return _DECLARED.sub(lambda m: m.group(1) + encoding + m.group(3), data, count=1)
+    charset = (docinfo.encoding or settled.declared or "utf-8").lower()
+    return XMLDocument(root, charset, settled.warnings, settled)
 
 
 def check_no_entities(element: etree._Element) -> None:
@@ -198,7 +163,7 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Records of a MARCXML document of either flavour; a bad record is a `RecordError`."""
     from catalogue import unimarc  # written alongside; imported late so MARC21 works without it
 
-    root, charset, doc_warnings = parse_document(data)
+    root, charset, doc_warnings, settled = parse_document(data)
     records = find_records(root)
     if not records:
         raise FormatError(
@@ -225,7 +190,9 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
         record.original.flavour = flavour
         record.original.raw = xml
         record.original.charset = charset
-        record.original.warnings = doc_warnings + warnings + record.original.warnings
+        record.original.warnings = (
+            doc_warnings + settled.warnings_for(element) + warnings + record.original.warnings
+        )
         return record
 
     for position, element in enumerate(records, 1):

@@ -26,6 +26,7 @@ from catalogue.marcxml import (
     xml_text,
 )
 from catalogue.record import Record
+from catalogue.xmlrecovery import tolerant
 
 PMB_NS = "http://www.pmbservices.fr"
 _LEADER_PARTS = ("rs", "dt", "bl", "hl", "el", "ru")
@@ -94,11 +95,12 @@ def notice_fields(
     return _leader(parts), fields, warnings
 
 
+@tolerant
 def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Records of a PMB XML export; a bad `<notice>` is a `RecordError`, the others go on."""
     from catalogue import unimarc  # written alongside; imported when a PMB file is read
 
-    root, charset, doc_warnings = parse_document(data)
+    root, charset, doc_warnings, settled = parse_document(data)
     notices = list(root.iter("{*}notice", "notice"))
     if not notices:
         raise FormatError(
@@ -119,7 +121,9 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
         record.original.format = "pmbxml"
         record.original.raw = xml
         record.original.charset = charset
-        record.original.warnings = doc_warnings + warnings + record.original.warnings
+        record.original.warnings = (
+            doc_warnings + settled.warnings_for(notice) + warnings + record.original.warnings
+        )
         return record
 
     for position, notice in enumerate(notices, 1):

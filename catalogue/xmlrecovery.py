@@ -17,8 +17,8 @@ DocumentReader = Callable[[bytes, str], Iterator[Record | RecordError]]
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _NAMESPACE = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
-# a record element (MARCXML, OAI-PMH), from its start tag to its end tag of the same name
-_RECORD = re.compile(rb"<((?:[\w.-]+:)?record)(?=[\s>/]).*?</\1\s*>", re.S)
+# a record element (MARCXML, OAI-PMH; PMB's <notice>), from its start tag to its end tag
+_RECORD = re.compile(rb"<((?:[\w.-]+:)?(?:record|notice))(?=[\s>/]).*?</\1\s*>", re.S)
 
 
 def tolerant(read_document: DocumentReader) -> DocumentReader:

@@ -140,3 +140,60 @@ def test_malformed_pmb_xml(pieces, encoding):
         assert isinstance(item, Record | RecordError)
         if isinstance(item, RecordError):
             assert "erreur inattendue" not in item.reason, item.reason
+
+
+# -- one bad byte spoils one notice at most (issue 11) -------------------------------------------
+
+
+def _with_stray_bytes(utf8_xml: bytes) -> bytes:
+    """The UTF-8 export with a Latin-1 « é » in a comment and another in the second notice."""
+    head, _, rest = utf8_xml.partition(b"<notice>")
+    first, _, others = rest.partition(b"<notice>")
+    second = others.replace(b'<s c="a">', b'<s c="a">Caf\xe9 ', 1)
+    return head + b"<!-- export r\xe9vis\xe9 -->\n<notice>" + first + b"<notice>" + second
+
+
+def test_a_stray_latin1_byte_spoils_no_other_notice(source, utf8_xml):
+    data = _with_stray_bytes(utf8_xml)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    back = list(pmbxml.read(data))
+    assert len(back) == len(source) and all(isinstance(r, Record) for r in back)
+    # the good notices keep their UTF-8: « 8°… » call numbers, not « 8Ã‚°… »
+    for before, after in zip(source[2:], back[2:], strict=True):
+        assert [i.call_number for i in after.items] == [i.call_number for i in before.items]
+        assert after.title == before.title and not _stray(after)
+    assert back[0].items[0].call_number == "8°007.775(1892-1)" and not _stray(back[0])
+    assert {r.original.charset for r in back} == {"utf-8"}
+    # the notice that held the byte reads it as cp1252, and says so
+    assert "Café " in str(back[1].original.marc)
+    line = data[: data.index(b"Caf\xe9")].count(b"\n") + 1
+    assert line == 44  # the line in the file, for the documentalist to find it
+    assert [w for w in back[1].original.warnings if "octet non UTF-8" in w] == [
+        f"octet non UTF-8 lu en cp1252 (ligne {line}), à vérifier "
+        f"(invalid UTF-8 byte read as cp1252, line {line})"
+    ]
+
+
+def _stray(record: Record) -> list[str]:
+    return [w for w in record.original.warnings if "octet non UTF-8" in w or "ISO-8859-1" in w]
+
+
+def test_a_file_declared_latin1_but_written_in_utf8_with_a_stray_byte(source, utf8_xml):
+    data = _with_stray_bytes(utf8_xml).replace(b'encoding="utf-8"', b'encoding="ISO-8859-1"', 1)
+    back = list(pmbxml.read(data))
+    assert back[0].title == "Traité de la science des finances"
+    assert back[0].items[0].call_number == "8°007.775(1892-1)"
+    assert _stray(back[1]) and not _stray(back[2])
+
+
+def test_a_malformed_notice_loses_only_itself(source, utf8_xml):
+    notices = utf8_xml.split(b"<notice>")
+    notices[3] = notices[3].replace(b"</s>", b"</t>", 1)  # one damaged element
+    items = list(pmbxml.read(b"<notice>".join(notices)))
+    assert len(items) == len(source)
+    errors = [i for i in items if isinstance(i, RecordError)]
+    assert [e.position for e in errors] == [3] and "XML illisible" in errors[0].reason
+    good = [i for i in items if isinstance(i, Record)]
+    assert [r.title for r in good] == [r.title for r in source[:2] + source[3:]]
+    assert good[0].items[0].call_number == "8°007.775(1892-1)"
