@@ -199,6 +199,8 @@ def read(
 # -- blocks ----------------------------------------------------------------------------------
 
 _ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+# where an entry may start when a damaged one ran on: BibTeX itself takes an "@" anywhere
+_RUN_ON_START = re.compile(r"@[A-Za-z]+[ \t]*[{(]")
 
 
 def _blocks(text: str) -> Iterator[tuple[Block | None, int, RecordError | None]]:
@@ -206,23 +208,37 @@ def _blocks(text: str) -> Iterator[tuple[Block | None, int, RecordError | None]]
 
     bibtexparser stops the whole file on what it calls its own bugs (`ParserStateException`, and
     it re-raises anything unexpected); then the file is cut before every line starting with "@"
-    and each piece parsed alone, so that one odd entry costs only itself.
+    and each piece parsed alone, so that one odd entry costs only itself. The same is done
+    with a failed block that runs on over other entries (an unclosed brace reads to the end of
+    the file): the damaged entry is rejected, the ones after it are read.
     """
     try:
         library = bibtexparser.parse_string(text, parse_stack=[])
     except Exception:
         library = None
-    if library is not None:
-        for block in library.blocks:
-            yield block, 0, None
+    if library is None:
+        yield from _pieces(text, 0, _ENTRY_START)
         return
-    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    for block in library.blocks:
+        raw = block.raw or ""
+        if isinstance(block, ParsingFailedBlock) and _RUN_ON_START.search(raw, 1):
+            yield from _pieces(raw, block.start_line or 0, _RUN_ON_START)
+        else:
+            yield block, 0, None
+
+
+def _pieces(
+    text: str, first_line: int, entry_start: re.Pattern[str]
+) -> Iterator[tuple[Block | None, int, RecordError | None]]:
+    """The blocks of `text` (starting at line `first_line` of the file), parsed piece by piece,
+    a piece from one entry start to the next."""
+    starts = [m.start() for m in entry_start.finditer(text)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     starts.append(len(text))
     for begin, end in zip(starts, starts[1:], strict=False):
         piece = text[begin:end]
-        shift = text.count("\n", 0, begin)
+        shift = first_line + text.count("\n", 0, begin)
         try:
             pieces = bibtexparser.parse_string(piece, parse_stack=[]).blocks
         except Exception as exc:

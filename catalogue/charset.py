@@ -13,6 +13,7 @@ charset-normalizer before being read as cp1252.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -160,6 +161,8 @@ def _legacy_charset(data: bytes) -> str:
     """The charset of a file that is not UTF-8: cp1252 unless charset-normalizer reads it
     better as an East Asian charset; then the first of those (in `_EAST_ASIAN` order) that it
     lists and that decodes the bytes."""
+    if _mostly_lone_bytes(data):
+        return "cp1252"  # a few stray bytes in ASCII text: not a double-byte charset
     matches = charset_normalizer.from_bytes(data, cp_isolation=["cp1252", *_EAST_ASIAN])
     best = matches.best()
     if best is None or best.encoding not in _EAST_ASIAN:
@@ -173,3 +176,15 @@ def _legacy_charset(data: bytes) -> str:
                 continue
             return charset
     return best.encoding
+
+
+_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def _mostly_lone_bytes(data: bytes) -> bool:
+    """Whether the non-ASCII bytes are too few, or stand alone between ASCII ones too often,
+    to be an East Asian charset, which writes its characters as runs of two bytes or more:
+    Western accents and stray bytes (a damaged file) stand alone."""
+    runs = [len(m.group(0)) for m in _NON_ASCII_RUN.finditer(data)]
+    paired = sum(n for n in runs if n > 1)
+    return paired < 8 or paired < 2 * runs.count(1)

@@ -121,11 +121,12 @@ def _width_error(
     count: int, width: int, separator: str, position: int, line: int, raw: str
 ) -> RecordError:
     shown = "tabulation" if separator == "\t" else f"« {separator} »"
-    hint = (
-        f" : un séparateur {shown} dans une cellule sans guillemets ?"
-        if count > width
-        else " : cellules manquantes ?"
-    )
+    if count * 2 >= width * 3 and width > 2:  # about two rows' cells: a row glued to the next
+        hint = " : deux lignes collées, un saut de ligne perdu ?"
+    elif count > width:
+        hint = f" : un séparateur {shown} dans une cellule sans guillemets ?"
+    else:
+        hint = " : cellules manquantes ?"
     return RecordError(
         f"ligne {line} rejetée : {count} cellules pour {width} colonnes dans l'en-tête{hint} "
         f"(row has {count} cells, the header {width} columns)",

@@ -48,6 +48,11 @@ def split(data: bytes) -> Iterator[tuple[int, int, bytes]]:
             break
         stop = data.find(RECORD_TERMINATOR, start)
         position += 1
+        junk = _stray_bytes_before_leader(data, start, len(data) if stop == -1 else stop)
+        if junk:  # a few bytes between two records: rejected on their own, not glued to the next
+            yield position, start, data[start : start + junk]
+            start += junk
+            position += 1
         cut = _lost_terminator_cut(data, start, len(data) if stop == -1 else stop)
         if cut is not None:  # the next record starts before the next terminator
             yield position, start, data[start:cut]
@@ -82,8 +87,10 @@ def _lost_terminator_cut(data: bytes, start: int, stop: int) -> int | None:
     the leader's length points at another leader before the next terminator. Without this,
     the record swallows the next one."""
     length = _declared_length(data, start)
+    if length == stop - start + 1:
+        return None  # sound: the leader's length ends at the terminator
     if length <= LEADER_LENGTH:
-        return None
+        return _leader_ending_at(data, start, stop)
     for cut in (start + length - 1, start + length):  # terminator deleted, or overwritten
         if cut < stop and _looks_like_leader(data, cut):
             return cut
@@ -96,7 +103,31 @@ def _lost_terminator_cut(data: bytes, start: int, stop: int) -> int | None:
             if cut < stop and _looks_like_leader(data, cut):
                 return cut
         at = data.find(FIELD_TERMINATOR, at + 1, min(stop, start + length + 64))
+    return _leader_ending_at(data, start, stop)
+
+
+def _leader_ending_at(data: bytes, start: int, stop: int) -> int | None:
+    """The last resort when the damaged record's own length misleads: a leader, right after a
+    field terminator (or one byte on, the terminator overwritten), whose record length ends
+    exactly at the terminator at `stop` — the next record, sound, after a lost terminator."""
+    at = data.find(FIELD_TERMINATOR, start + LEADER_LENGTH, stop)
+    while at != -1:
+        for cut in (at + 1, at + 2):
+            if _looks_like_leader(data, cut) and cut + _declared_length(data, cut) - 1 == stop:
+                return cut
+        at = data.find(FIELD_TERMINATOR, at + 1, stop)
     return None
+
+
+def _stray_bytes_before_leader(data: bytes, start: int, stop: int) -> int:
+    """How many bytes (at most 8) sit before a record's leader: junk after the previous
+    record's terminator, which would otherwise make this record unreadable."""
+    if _looks_like_leader(data, start):
+        return 0
+    for skip in range(1, min(9, stop - start)):
+        if _looks_like_leader(data, start + skip):
+            return skip
+    return 0
 
 
 def parse(chunk: bytes, position: int | None = None, offset: int | None = None) -> RawRecord:

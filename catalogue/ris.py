@@ -217,12 +217,24 @@ def read(
 _TAG_LAYOUT = re.compile(r"^\s*([A-Z][A-Z0-9]) {1,2}-(?: |(?=\S)|$)")
 
 
+# a TY line after a few bytes that belong to nothing (the end of a damaged record)
+_GLUED_TY = re.compile(r"^(?:ER  - ?)?.{0,8}?(TY  - .*)$", re.S)
+
+
 def _split_ris(lines: list[str], tagged: list[str], parser: rispy.RisParser) -> Iterator[_Chunk]:
     """Records from TY to ER; tag lines outside any TY (a record that lost it) are one chunk."""
     position = 0
     current: _Chunk | None = None
     for number, (line, layout) in enumerate(zip(lines, tagged, strict=True), start=1):
         tag = parser.parse_line(layout)[0]
+        glued = _GLUED_TY.match(layout) if tag in (None, "ER") else None
+        if glued and tag == "ER" and current is not None:  # "ER  - TY  - JOUR": a lost line break
+            current.add(line, layout)
+            current.terminated = True
+            yield current
+            current = None
+        if glued:
+            layout, tag = glued.group(1), "TY"  # a damaged neighbour's bytes before TY
         if tag == "TY":
             if current is not None:
                 yield _unterminated(current)

@@ -17,8 +17,8 @@ DocumentReader = Callable[[bytes, str], Iterator[Record | RecordError]]
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _NAMESPACE = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
-# a record element (MARCXML, OAI-PMH; PMB's <notice>), from its start tag to its end tag
-_RECORD = re.compile(rb"<((?:[\w.-]+:)?(?:record|notice))(?=[\s>/]).*?</\1\s*>", re.S)
+# the start tag of a record element (MARCXML, OAI-PMH; PMB's <notice>)
+_START = re.compile(rb"<((?:[\w.-]+:)?(?:record|notice))(?=[\s>/])")
 
 
 def tolerant(read_document: DocumentReader) -> DocumentReader:
@@ -46,14 +46,14 @@ def recover(
 ) -> Iterator[Record | RecordError]:
     """Records of a malformed document, record element by record element; `error` (the
     whole document's) is raised again when no record element can be found at all."""
-    chunks = list(_RECORD.finditer(data))
-    if not chunks:
+    chunks = list(record_chunks(data))
+    if not any(closed for _, _, closed in chunks):  # not one whole record: nothing to recover
         raise error
     declaration = _DECLARATION.match(data)
     head = declaration.group(0) if declaration else b""
-    namespaces = b"".join(dict.fromkeys(_NAMESPACE.findall(data[: chunks[0].start()])))
-    for position, match in enumerate(chunks, 1):
-        wrapped = head + b"<recovered" + namespaces + b">" + match.group(0) + b"</recovered>"
+    namespaces = b"".join(dict.fromkeys(_NAMESPACE.findall(data[: chunks[0][0]])))
+    for position, (start, chunk, _) in enumerate(chunks, 1):
+        wrapped = head + b"<recovered" + namespaces + b">" + chunk + b"</recovered>"
         try:
             items = list(read(wrapped))
         except UnsafeXMLError:
@@ -62,16 +62,32 @@ def recover(
             yield RecordError(
                 f"notice XML illisible, les autres notices du fichier sont lues : {exc}",
                 position=position,
-                offset=match.start(),
-                chunk=match.group(0),
+                offset=start,
+                chunk=chunk,
             )
             continue
         for item in items:
             if isinstance(item, RecordError):
-                item.position, item.offset = position, match.start()
+                item.position, item.offset = position, start
             else:
                 item.original.warnings.append(
                     "lue à part : le fichier XML est mal formé ailleurs "
                     "(read on its own: the XML file is malformed elsewhere)"
                 )
             yield item
+
+
+def record_chunks(data: bytes) -> Iterator[tuple[int, bytes, bool]]:
+    """(offset, bytes, closed?) of each record element: from its start tag to its end tag, or to the
+    next record's start tag when its end tag is damaged — so that a record that lost its end
+    tag takes no neighbour with it. Records are the outermost kind met first (an OAI-PMH
+    `<record>`, not the `<marc:record>` inside it)."""
+    first = _START.search(data)
+    if first is None:
+        return
+    name = first.group(1)
+    starts = [m.start() for m in re.finditer(b"<" + re.escape(name) + rb"(?=[\s>/])", data)]
+    end_tag = re.compile(b"</" + re.escape(name) + rb"\s*>")
+    for start, stop in zip(starts, [*starts[1:], len(data)], strict=True):
+        end = end_tag.search(data, start, stop)
+        yield start, data[start : end.end() if end else stop], end is not None
