@@ -197,6 +197,15 @@ def language_code(value: str) -> str | None:
     return None
 
 
+def iso639_1(code: str) -> str:
+    """The two-letter ISO 639-1 code of an ISO 639-2 code ("fre" → "fr"), or "" when none:
+    what HTML `lang`, schema.org and CSL expect."""
+    names = _LANGUAGES.get(code.strip().lower()) or _LANGUAGES.get(
+        _LANGUAGE_INDEX.get(code.strip().lower(), ""), ()
+    )
+    return next((n for n in names if len(n) == 2 and n.isalpha()), "")
+
+
 def language_codes(value: str) -> tuple[list[str], list[str]]:
     """Codes of a cell or field naming one or more languages ("fre ; eng", "English, French"),
     and the parts that matched none (kept visible by the caller)."""

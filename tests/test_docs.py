@@ -34,3 +34,21 @@ def test_every_csv_column_is_documented():
     documented = set(re.findall(r"^\| `([^`]+)` \|", README, re.MULTILINE))
     missing = sorted(set(COLUMNS) - documented)
     assert not missing, f"CSV columns missing from the README: {missing}"
+
+
+def _shape(url: str) -> str:
+    """A URL pattern with its variable parts alike: `/notice/<int:record_id>` as `/notice/<>`."""
+    return re.sub(r"<[^>]*>", "<>", url.split("?", 1)[0]).rstrip("/") or "/"
+
+
+def test_every_url_is_documented(app):
+    """Each public GET URL (a partner pastes them once) is in the README; POST-only forms and
+    static files aside."""
+    documented = {_shape(u) for u in re.findall(r"`(/[^`\s]*)`", README)}
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and rule.endpoint != "static"
+    ]
+    missing = sorted(rule.rule for rule in rules if _shape(rule.rule) not in documented)
+    assert not missing, f"URLs missing from the README: {missing}"

@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     basket.init_app(app)
     app.register_blueprint(browse.bp)
     app.jinja_env.globals["current_path"] = _current_path
+    from web import unapi  # issue 10: unAPI, COinS, meta tags, JSON-LD for Zotero and others
+
+    unapi.init_app(app)
 
 
 def _current_path() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from catalogue import formats
@@ -110,7 +111,10 @@ def test_a_repeated_abstract_is_shown_once(client, app):
     assert thesis.abstract.count("Le dessein de ce travail") == 2  # two identical 330
     assert len(abstract_paragraphs(thesis)) == 1
     html = text(client.get(f"/notice/{record_id(app, 'abes_sudoc_252383524.xml', 'La longévité')}"))
-    assert html.count("Le dessein de ce travail") == 1
+    body = lxml.html.fromstring(html).body.text_content()  # what the reader sees
+    assert body.count("Le dessein de ce travail") == 1
+    # and once in each kind of embedded metadata (Dublin Core, JSON-LD): not twice in either
+    assert html.count("Le dessein de ce travail") == 3
 
 
 def test_places_keep_their_periods(client, app):
