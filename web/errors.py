@@ -54,6 +54,10 @@ def handle_http(exc: HTTPException) -> Response | tuple[str, int]:
     if code < 400:  # redirects raised as exceptions (RequestRedirect) keep their behaviour
         return exc.get_response()
     detail = exc.description if isinstance(exc, BadParameter | CSRFError) else ""
+    from web import api
+
+    if api.wants_json():  # the API's clients read JSON, in French first like the pages
+        return api.json_error(code, detail or f"{TITLES.get(code, TITLES[500])}")
     try:
         body, status = _render(code, detail or "")
     except Exception:  # the layout itself failed: still no stack trace

@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
     from web import unapi  # issue 10: unAPI, COinS, meta tags, JSON-LD for Zotero and others
 
     unapi.init_app(app)
+    from web import api  # issue 10: the JSON API and its OpenAPI document
+
+    api.init_app(app)
 
 
 def _current_path() -> str:
