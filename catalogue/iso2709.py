@@ -251,7 +251,10 @@ def write(leader: str, fields: list[list[Any]], encoding: str = "utf-8") -> byte
     base = LEADER_LENGTH + len(directory)
     total = base + len(body) + 1
     lead = (leader + " " * 24)[:24]
-    lead = f"{total:05d}{lead[5:10]}22{base:05d}{lead[17:20]}{lead[20:24]}"
+    # the entry map is fixed by the standard: a leader read from damaged bytes must not carry
+    # its junk there, or the record written would not be read back
+    entry_map = "450" + (lead[23] if lead[23] in "0 " else "0")
+    lead = f"{total:05d}{lead[5:10]}22{base:05d}{lead[17:20]}{entry_map}"
     return lead.encode("ascii", "replace") + bytes(directory) + bytes(body) + RECORD_TERMINATOR
 
 
