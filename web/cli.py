@@ -194,6 +194,9 @@ def init_app(app: Flask) -> None:
     for command in (import_command, export_command, index_command, search_command):
         app.cli.add_command(command)
     serve.init_app(app)
+    from web import staffcli
+
+    app.cli.add_command(staffcli.user_group)
 
 
 def _create_app() -> Flask:

@@ -31,6 +31,10 @@ def init_app(app: Flask) -> None:
     from web import api  # issue 10: the JSON API and its OpenAPI document
 
     api.init_app(app)
+    from web import auth, staff  # issue 12: staff accounts and their workspace
+
+    auth.init_app(app)
+    staff.init_app(app)
 
 
 def _current_path() -> str:

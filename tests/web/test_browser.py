@@ -360,6 +360,7 @@ AUDITED = [
     ("browse-authors", "/parcourir/auteurs"),
     ("error-404", "/nulle-part"),
     ("error-400", "/recherche?page=-1"),
+    ("staff-login", "/personnel/connexion"),
 ]
 
 
