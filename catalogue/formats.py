@@ -68,6 +68,21 @@ IMPORT_FORMATS = [name for name, f in FORMATS.items() if f.reader]
 EXPORT_FORMATS = [name for name, f in FORMATS.items() if f.writer]
 
 
+def url_suffix(fmt: Format) -> str:
+    """The suffix of a format's export URLs (`/notice/12.ris`): its file extension when no other
+    export format shares it, else its registry name (`.marcxml`, `.pmbxml`, `.unimarc`)."""
+    shared = sum(1 for f in FORMATS.values() if f.writer and f.extension == fmt.extension)
+    return fmt.extension if shared == 1 else fmt.name
+
+
+def by_suffix(suffix: str) -> Format | None:
+    """The export format an URL suffix names: its own suffix or its registry name."""
+    for fmt in FORMATS.values():
+        if fmt.writer and suffix in (fmt.name, url_suffix(fmt)):
+            return fmt
+    return None
+
+
 def get(name: str) -> Format:
     try:
         return FORMATS[name]

@@ -183,6 +183,11 @@ class Store:
                 found[row["id"]] = self._record(row)
         return [found[i] for i in ids if i in found]
 
+    def iter_many(self, ids: list[int], *, batch: int = 500) -> Iterator[Record]:
+        """The live records of `ids` in that order, read in batches (exports of a search)."""
+        for start in range(0, len(ids), batch):
+            yield from self.get_many(ids[start : start + batch])
+
     def iter_records(self, *, batch: int = 1000, with_raw: bool = False) -> Iterator[Record]:
         """Every live record in id order, read in batches (the index rebuild streams this)."""
         last = 0

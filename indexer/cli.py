@@ -69,6 +69,27 @@ def run_search(
         return searcher.search(request)
 
 
+def run_record_ids(
+    index_dir: str | Path,
+    query: str,
+    facets: tuple[str, ...] | list[str] = (),
+    excludes: tuple[str, ...] | list[str] = (),
+    sort: str = "relevance",
+    limit: int = 1_000_000,
+    themes_file: str | Path | None = None,
+) -> list[int]:
+    """The record ids of a whole result set, in its order (`docbase export` with a query)."""
+    request = SearchRequest(
+        q=query,
+        filters=parse_facet_options(facets),
+        excludes=parse_facet_options(excludes),
+        sort=sort,
+        with_facets=False,
+    )
+    with open_searcher(index_dir, themes_file) as searcher:
+        return searcher.record_ids(request, limit)
+
+
 def format_result(result: SearchResult, as_json: bool = False) -> str:
     """One JSON object, or a readable listing of hits and facet counts."""
     if as_json:

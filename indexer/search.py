@@ -541,6 +541,22 @@ class Searcher:
             )
         return hits
 
+    # -- whole result sets (exports) --------------------------------------------------------
+    @_retry
+    def record_ids(self, request: SearchRequest, limit: int) -> list[int]:
+        """The record ids of a request's hits in its sort order, at most `limit` (exports:
+        the whole result set, not a page)."""
+        self.refresh()
+        state = self._state
+        limit = _int(limit, 1, 1, 10_000_000)
+        if state is None:
+            return []
+        computed = self._compute(state, request)
+        sort = getattr(request, "sort", "relevance")
+        sort = sort if isinstance(sort, str) and sort in SORTS else "relevance"
+        order = self._order(state, computed.final, computed.scores, sort, limit)[:limit]
+        return [int(i) for i in self._record_ids(state)[order]]
+
     # -- facets on their own ----------------------------------------------------------------
     @_retry
     def facet_values(

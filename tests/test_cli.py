@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from catalogue import iso2709
+from catalogue import formats, iso2709
 from catalogue.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +94,39 @@ def test_export_every_format_streams_all_records(runner, tmp_path):
         result = runner.invoke(args=["export", "--format", fmt, "-o", str(out)])
         assert result.exit_code == 0, (fmt, result.output)
         assert out.read_bytes().count(marker) == 35, fmt
+
+
+def test_export_takes_the_sites_query_and_facets(runner, tmp_path):
+    runner.invoke(args=["import", str(COTES8)])
+    _, found = run_json_search(runner, "ville")
+    assert 0 < found["total"] < 35
+    out = tmp_path / "ville.xml"
+    result = runner.invoke(args=["export", "--format", "marcxml", "-q", "ville", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    titles = [r.title for r in formats.get("marcxml").read(out.read_bytes())]
+    assert len(titles) == found["total"]
+    assert titles[:20] == [hit["title"] for hit in found["hits"]]  # the search's own order
+    facet = next(v for v in found["facets"]["doc_type"])
+    narrowed = runner.invoke(
+        args=[
+            "export",
+            "--format",
+            "marc21",
+            "-q",
+            "ville",
+            "--facet",
+            f"doc_type={facet['value']}",
+        ]
+    )
+    assert narrowed.exit_code == 0
+    assert narrowed.stdout_bytes.count(b"\x1d") == facet["count"]
+    bad = runner.invoke(args=["export", "-q", "ville", "--facet", "nothing"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def run_json_search(runner, query: str):
+    result = runner.invoke(args=["search", query, "--json"])
+    return result, json.loads(result.output)
 
 
 def _big_file(tmp_path: Path, copies: int) -> Path:

@@ -17,6 +17,7 @@ from catalogue import formats
 from catalogue.errors import CatalogueError
 from catalogue.ingest import FileReport, import_paths
 from catalogue.store import Store
+from indexer.search import SORTS
 
 
 def open_store() -> Store:
@@ -108,23 +109,52 @@ def _after_import(store: Store) -> None:
     help="Format d'export (export format).",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Fichier (défaut : stdout).")
+@click.option("-q", "--query", default="", help="Exporter les résultats d'une recherche.")
+@click.option("--facet", "facets", multiple=True, metavar="NOM=VALEUR", help="Filtre de facette.")
+@click.option("--exclude", "excludes", multiple=True, metavar="NOM=VALEUR", help="Exclure.")
+@click.option(
+    "--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Ordre."
+)
 @with_appcontext
-def export_command(fmt: str, output: Path | None):
-    """Exporter tout le catalogue (export the whole store)."""
+def export_command(fmt, output, query, facets, excludes, sort):
+    """Exporter le catalogue, ou les résultats d'une recherche (export the store or a search)."""
     writer = formats.get(fmt)
     with open_store() as store:
-        chunks = writer.write(store.iter_records())
-        if output is None:
-            out = sys.stdout.buffer
-            for chunk in chunks:
-                out.write(chunk)
-            out.flush()
+        if query or facets or excludes:
+            records = store.iter_many(_search_ids(query, facets, excludes, sort))
         else:
-            tmp = output.with_name(output.name + ".part")
-            with tmp.open("wb") as out:
-                for chunk in chunks:
-                    out.write(chunk)
-            tmp.replace(output)
+            records = store.iter_records()
+        _write_out(writer.write(records), output)
+
+
+def _search_ids(query: str, facets: tuple, excludes: tuple, sort: str) -> list[int]:
+    from indexer.cli import run_record_ids
+
+    try:
+        return run_record_ids(
+            current_app.config["INDEX_DIR"],
+            argv_text(query),
+            [argv_text(f) for f in facets],
+            [argv_text(x) for x in excludes],
+            sort=sort,
+            themes_file=current_app.config.get("THEMES_FILE"),
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _write_out(chunks, output: Path | None) -> None:
+    if output is None:
+        out = sys.stdout.buffer
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+        return
+    tmp = output.with_name(output.name + ".part")  # a half-written file never takes the name
+    with tmp.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    tmp.replace(output)
 
 
 @click.command("index")
@@ -160,7 +190,7 @@ def argv_text(value: str) -> str:
 @click.option("--exclude", "excludes", multiple=True, metavar="NOM=VALEUR", help="Exclure.")
 @click.option(
     "--sort",
-    type=click.Choice(["relevance", "date_desc", "date_asc", "title", "author"]),
+    type=click.Choice(SORTS),
     default="relevance",
     show_default=True,
 )

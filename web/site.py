@@ -31,6 +31,9 @@ def init_app(app: Flask) -> None:
     from web import api  # issue 10: the JSON API and its OpenAPI document
 
     api.init_app(app)
+    from web import export  # issue 10: every registry format by URL
+
+    export.init_app(app)
     from web import auth, staff  # issue 12: staff accounts and their workspace
 
     auth.init_app(app)
