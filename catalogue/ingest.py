@@ -44,6 +44,8 @@ class FileReport:
     duplicates: int = 0
     rejected: int = 0
     warned: int = 0  # records read with warnings
+    conflicts: int = 0  # re-imported records whose local edits were kept over the source's
+    conflict_list: list[dict] = field(default_factory=list)  # the first WARNINGS_LISTED
     warnings: list[dict] = field(default_factory=list)  # the first WARNINGS_LISTED of them
     error: str = ""  # the whole file could not be read
 
@@ -57,6 +59,11 @@ class FileReport:
                 self.updated += 1
             else:
                 self.unchanged += 1
+            if outcome.conflicts:
+                self.conflicts += 1
+                if len(self.conflict_list) < WARNINGS_LISTED:
+                    entry = {"record_id": outcome.record_id, "fields": outcome.conflicts}
+                    self.conflict_list.append(entry)
 
     def note(self, item: Prepared) -> None:
         """Count a record's warnings; list the first ones with their position and id."""
@@ -81,7 +88,9 @@ class ImportReport:
         return [f for f in self.files if f.error]
 
     def to_dict(self) -> dict:
-        keys = ("read", "new", "updated", "unchanged", "duplicates", "rejected", "warned")
+        keys = (
+            "read", "new", "updated", "unchanged", "duplicates", "rejected", "warned", "conflicts",
+        )  # fmt: skip
         return {
             **{k: self.total(k) for k in keys},
             "files": [asdict(f) for f in self.files],

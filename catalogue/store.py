@@ -55,6 +55,8 @@ class Outcome:
     record_id: int
     action: str  # "new", "updated", "unchanged"
     duplicate_of: int | None = None
+    # a re-import that would have overwritten fields edited here: those fields, kept local
+    conflicts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -113,6 +115,20 @@ def prepare(record: Record) -> Prepared:
         keys=match_keys(record),
         warnings=list(record.original.warnings),
     )
+
+
+def _last_imported(rows: list[sqlite3.Row], current: dict[str, Any]) -> dict[str, Any]:
+    """The record as its source last sent it: a conflict row's `before`, or the state right
+    after the last create or import update (the `before` of the row that followed it, or the
+    current data)."""
+    sent = ("create", "update", "conflict")
+    last = max((i for i, r in enumerate(rows) if r["action"] in sent), default=-1)
+    if last >= 0 and rows[last]["action"] == "conflict":  # its `before`: what the source sent
+        return json.loads(rows[last]["before"])
+    for row in rows[last + 1 :]:
+        if row["before"] is not None:
+            return json.loads(row["before"])
+    return current
 
 
 class Store:
@@ -334,32 +350,14 @@ class Store:
                 (p.source, p.source_id),
             ).fetchone()
         if existing is not None:
-            record_id = existing["id"]
-            if existing["fingerprint"] == p.fingerprint:
-                outcome = Outcome(record_id, "unchanged", existing["duplicate_of"])
-            else:
-                data = json.loads(p.text)
-                before = json.loads(existing["data"])
-                changes = sorted(
-                    k for k in data.keys() | before.keys() if data.get(k) != before.get(k)
-                )
-                self.db.execute(
-                    "UPDATE records SET doc_type = ?, title = ?, data = ?, raw = coalesce(?, raw),"
-                    " raw_format = ?, fingerprint = ?, updated = ? WHERE id = ?",
-                    (
-                        p.doc_type,
-                        p.title,
-                        p.text,
-                        p.raw,
-                        p.raw_format,
-                        p.fingerprint,
-                        now,
-                        record_id,
-                    ),
-                )
-                self._history(record_id, actor, "update", changes, existing["data"])
-                self._set_keys(record_id, p.keys)
-                outcome = Outcome(record_id, "updated", existing["duplicate_of"])
+            conflicts: list[str] = []
+            sent = p
+            if p.record_id is None:  # the source sent it again: an import, not an edit here
+                p, conflicts = self._keep_local_edits(existing["id"], p, existing["data"])
+            outcome = self._update(existing, p, actor, "update" if p.record_id is None else "edit")
+            if conflicts:  # `before` of a conflict row: the record as the source sent it
+                self._history(outcome.record_id, actor, "conflict", conflicts, sent.text)
+                outcome.conflicts = conflicts
         else:
             cursor = self.db.execute(
                 "INSERT INTO records (source, source_id, doc_type, title, data, raw, raw_format,"
@@ -390,6 +388,58 @@ class Store:
         if isinstance(record, Record):
             record.id = outcome.record_id
         return outcome
+
+    def _update(self, existing: sqlite3.Row, p: Prepared, actor: str, action: str) -> Outcome:
+        record_id = existing["id"]
+        if existing["fingerprint"] == p.fingerprint:
+            return Outcome(record_id, "unchanged", existing["duplicate_of"])
+        data = json.loads(p.text)
+        before = json.loads(existing["data"])
+        changes = sorted(k for k in data.keys() | before.keys() if data.get(k) != before.get(k))
+        self.db.execute(
+            "UPDATE records SET doc_type = ?, title = ?, data = ?, raw = coalesce(?, raw),"
+            " raw_format = ?, fingerprint = ?, updated = ? WHERE id = ?",
+            (p.doc_type, p.title, p.text, p.raw, p.raw_format, p.fingerprint, _now(), record_id),
+        )
+        self._history(record_id, actor, action, changes, existing["data"])
+        self._set_keys(record_id, p.keys)
+        return Outcome(record_id, "updated", existing["duplicate_of"])
+
+    def _keep_local_edits(
+        self, record_id: int, incoming: Prepared, current_text: str
+    ) -> tuple[Prepared, list[str]]:
+        """A re-import keeps what a documentalist edited here (history "edit" rows): the
+        source's value is taken only for fields never edited locally. An edited field the
+        source also changed since its last import is a conflict, reported; the local edit
+        stays either way."""
+        rows = self.db.execute(
+            "SELECT action, changes, before FROM history WHERE record_id = ? ORDER BY seq",
+            (record_id,),
+        ).fetchall()
+        edited = {k for r in rows if r["action"] == "edit" for k in json.loads(r["changes"])}
+        edited.discard("original")  # the source's own fields are provenance, always its own
+        if not edited:
+            return incoming, []
+        current = json.loads(current_text)
+        imported = _last_imported(rows, current)
+        data = json.loads(incoming.text)
+        conflicts = []
+        for key in sorted(edited):
+            if data.get(key) == current.get(key):
+                continue
+            if data.get(key) != imported.get(key):
+                conflicts.append(key)
+            if key in current:
+                data[key] = current[key]
+            else:
+                data.pop(key, None)
+        kept = prepare(Record.from_dict(data))
+        kept.raw, kept.raw_format, kept.warnings = (
+            incoming.raw,
+            incoming.raw_format,
+            incoming.warnings,
+        )
+        return kept, conflicts
 
     def save(self, record: Record | Prepared, actor: str = "docbase") -> Outcome:
         """Create (no id, unknown source id) or update one record, in its own transaction."""

@@ -129,6 +129,45 @@ def run_json_search(runner, query: str):
     return result, json.loads(result.output)
 
 
+def test_reimport_over_a_local_edit_keeps_it_and_reports_the_conflict(runner, app, tmp_path):
+    run_json(runner, COTES8)
+    raws = [iso2709.parse(c) for _, _, c in iso2709.split(COTES8.read_bytes())]
+    source_id = dict(raws[0].fields)["001"].decode()
+    with Store(app.config["STORE_PATH"]) as store:
+        record_id = store.find("medialab_cotes8.mrc", source_id)
+        record = store.get(record_id)
+        source_title = record.title
+        record.title = "Titre corrigé par la documentaliste"
+        store.save(record, actor="alice")
+    # the partner base corrects that title too and sends its export again
+    fields = [
+        (
+            tag,
+            data.replace(source_title.encode(), b"Titre revu par la base")
+            if tag == "200"
+            else data,
+        )
+        for tag, data in raws[0].fields
+    ]
+    changed = tmp_path / "medialab_cotes8.mrc"
+    changed.write_bytes(
+        iso2709.write_raw(raws[0].leader, fields) + b"".join(r.chunk for r in raws[1:])
+    )
+    result, report = run_json(runner, changed)
+    assert report["conflicts"] == 1 and report["unchanged"] == 34  # its original fields: updated
+    assert report["files"][0]["conflict_list"] == [{"record_id": record_id, "fields": ["title"]}]
+    text = runner.invoke(args=["import", str(changed)]).output
+    assert "conflit" not in text  # reported once: the source's version is now known
+    with Store(app.config["STORE_PATH"]) as store:
+        assert store.get(record_id).title == "Titre corrigé par la documentaliste"
+        assert [h.action for h in store.history(record_id)] == [
+            "create",
+            "edit",
+            "update",
+            "conflict",
+        ]
+
+
 def _big_file(tmp_path: Path, copies: int) -> Path:
     """Periouni repeated with fresh ids: long enough to be killed in the middle."""
     records = [iso2709.parse(c) for _, _, c in iso2709.split(PERIOUNI.read_bytes())]

@@ -70,10 +70,16 @@ def import_command(paths: tuple[Path, ...], source: str | None, fmt: str | None,
                 f" avec avertissements {f.warned}"
             )
             _echo_warnings(f)
+            _echo_conflicts(f)
         click.echo(
             f"Total : {data['read']} lues, {data['new']} nouvelles, {data['updated']} mises à jour,"
             f" {data['unchanged']} inchangées, {data['duplicates']} doublons,"
             f" {data['rejected']} rejetées"
+            + (
+                f", {data['conflicts']} conflits avec des modifications locales"
+                if data["conflicts"]
+                else ""
+            )
         )
         if report.reject_file:
             click.echo(f"Notices rejetées et raisons : {report.reject_file}")
@@ -90,6 +96,17 @@ def _echo_warnings(report: FileReport) -> None:
     if report.warned > len(report.warnings):
         more = report.warned - len(report.warnings)
         click.echo(f"  … et {more} autres notices avec avertissements (voir chaque notice)")
+
+
+def _echo_conflicts(report: FileReport) -> None:
+    for entry in report.conflict_list:
+        fields = ", ".join(entry["fields"])
+        click.echo(
+            f"  conflit, notice {entry['record_id']} : la base source a changé {fields},"
+            " modifié(s) ici — la modification locale est gardée (local edit kept)"
+        )
+    if report.conflicts > len(report.conflict_list):
+        click.echo(f"  … et {report.conflicts - len(report.conflict_list)} autres conflits")
 
 
 def _after_import(store: Store) -> None:

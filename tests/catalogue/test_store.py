@@ -58,12 +58,12 @@ def test_update_keeps_what_changed_and_can_be_reverted(store):
     outcome = store.save(record, actor="bob")
     assert outcome.action == "updated"
     history = store.history(rid)
-    assert [h.action for h in history] == ["create", "update"]
+    assert [h.action for h in history] == ["create", "edit"]  # saved by its id: a local edit
     assert history[1].changes == ["title"]
     assert history[1].before["title"] == "Les quartiers prioritaires"
     store.revert(rid, history[1].seq, actor="bob")
     assert store.get(rid).title == "Les quartiers prioritaires"
-    assert [h.action for h in store.history(rid)] == ["create", "update", "update"]
+    assert [h.action for h in store.history(rid)] == ["create", "edit", "edit"]
 
 
 def test_delete_can_be_undone(store):
@@ -185,3 +185,49 @@ def test_issn_normalisation_and_keys():
     assert match_keys(article)[0].startswith("tay:")
     serial = Record(title="T", doc_type="periodical", identifiers=[Identifier("issn", "00034525")])
     assert match_keys(serial) == ["issn:0003-4525"]
+
+
+# -- a re-import over a local edit ---------------------------------------------------------
+
+
+def test_reimport_keeps_a_local_edit_and_reports_the_conflict(store):
+    rid = store.save(make(abstract="Résumé de la base"), actor="import:1").record_id
+    record = store.get(rid)
+    record.title = "Les quartiers prioritaires (titre corrigé ici)"
+    store.save(record, actor="alice")
+    same = store.save(make(abstract="Résumé de la base"), actor="import:2")  # source unchanged
+    assert same.action == "unchanged" and same.conflicts == []
+    assert store.get(rid).title == "Les quartiers prioritaires (titre corrigé ici)"
+    # the source changes the title too, and its abstract: the abstract is taken, the title kept
+    again = make(title="Les quartiers prioritaires, 2e éd.", abstract="Nouveau résumé")
+    outcome = store.save(again, actor="import:3")
+    assert outcome.action == "updated" and outcome.conflicts == ["title"]
+    kept = store.get(rid)
+    assert kept.title == "Les quartiers prioritaires (titre corrigé ici)"
+    assert kept.abstract == "Nouveau résumé"
+    history = store.history(rid)
+    assert [h.action for h in history] == ["create", "edit", "update", "conflict"]
+    assert history[-1].changes == ["title"] and history[-1].actor == "import:3"
+    # a further re-import of that same source version is no conflict any more
+    assert store.save(make(title="Les quartiers prioritaires, 2e éd.", abstract="Nouveau résumé"),
+                      actor="import:4").conflicts == []  # fmt: skip
+    assert store.get(rid).title == "Les quartiers prioritaires (titre corrigé ici)"
+
+
+def test_reimport_without_local_edit_takes_the_source(store):
+    rid = store.save(make(), actor="import:1").record_id
+    outcome = store.save(make(title="Titre changé à la source"), actor="import:2")
+    assert outcome.action == "updated" and outcome.conflicts == []
+    assert store.get(rid).title == "Titre changé à la source"
+
+
+def test_a_source_change_of_an_edited_field_alone_is_reported_once(store):
+    rid = store.save(make(), actor="import:1").record_id
+    record = store.get(rid)
+    record.title = "Titre corrigé ici"
+    store.save(record, actor="alice")
+    first = store.save(make(title="Titre changé à la source"), actor="import:2")
+    assert first.action == "unchanged" and first.conflicts == ["title"]
+    again = store.save(make(title="Titre changé à la source"), actor="import:3")
+    assert again.action == "unchanged" and again.conflicts == []
+    assert store.get(rid).title == "Titre corrigé ici"
