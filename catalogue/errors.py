@@ -67,6 +67,22 @@ class StoreError(CatalogueError):
     """The store refused an operation (unknown record, nothing to undo…)."""
 
 
+class EditConflict(StoreError):
+    """Someone saved the record since this edit began: the edit is refused, never merged.
+
+    `current` is the record as it now stands (to show the difference), `version` its version.
+    """
+
+    def __init__(self, record_id: int, current: object, version: str) -> None:
+        super().__init__(
+            f"notice {record_id} modifiée entre-temps par quelqu'un d'autre "
+            "(changed by someone else since you opened it)"
+        )
+        self.record_id = record_id
+        self.current = current
+        self.version = version
+
+
 def salvage(
     read_one: Callable[[], T],
     *,

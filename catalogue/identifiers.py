@@ -32,6 +32,20 @@ def wrong_check_digit(scheme: str, value: str) -> bool:
     return False
 
 
+def problem(scheme: str, value: str) -> str:
+    """What is wrong with an ISBN or ISSN typed in the editor: "checksum", "format" or ""."""
+    checker = _CHECKERS.get(scheme)
+    if checker is None:
+        return ""
+    try:
+        checker(value.strip())
+    except InvalidChecksum:
+        return "checksum"
+    except ValidationError:
+        return "format"
+    return ""
+
+
 def check_identifiers(record: Record) -> None:
     """Warn (in `record.original.warnings`) of each ISBN/ISSN with a wrong check digit, the
     host's included; warnings of an earlier check are replaced, so that a fixed number loses

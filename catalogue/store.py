@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.dedupe import match_keys
-from catalogue.errors import StoreError
+from catalogue.errors import EditConflict, StoreError
 from catalogue.identifiers import check_identifiers
 from catalogue.record import Record
 
@@ -445,6 +445,64 @@ class Store:
         """Create (no id, unknown source id) or update one record, in its own transaction."""
         with self.transaction():
             return self._save(record, actor)
+
+    def version(self, record_id: int) -> str | None:
+        """The version of a record as it now stands (its fingerprint), for edit forms."""
+        row = self.db.execute(
+            "SELECT fingerprint FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def save_edit(self, record: Record, version: str, actor: str) -> Outcome:
+        """Save an edit of a stored record begun at `version`; EditConflict when another save
+        came in between (checked inside the write transaction: no two edits both win)."""
+        if record.id is None:
+            raise StoreError("une modification porte sur une notice enregistrée (no record id)")
+        with self.transaction():
+            row = self.db.execute(
+                "SELECT data, fingerprint FROM records WHERE id = ?", (record.id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"notice {record.id} inconnue (unknown record)")
+            if row["fingerprint"] != version:
+                current = self._record(self.db.execute(
+                    "SELECT * FROM records WHERE id = ?", (record.id,)
+                ).fetchone())  # fmt: skip
+                raise EditConflict(record.id, current, row["fingerprint"])
+            return self._save(record, actor)
+
+    def likely_duplicates(self, record: Record, limit: int = 5) -> list[int]:
+        """Live records sharing a match key with `record` (the editor's warning before save)."""
+        keys = match_keys(record)
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT DISTINCT r.id FROM match_keys k JOIN records r ON r.id = k.record_id"
+            f" WHERE k.key IN ({marks}) AND r.deleted = 0 AND r.id != ? ORDER BY r.id LIMIT ?",
+            (*keys, record.id or 0, limit),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def hosted_by(self, authority_id: str, limit: int = 500) -> list[int]:
+        """Records whose host is `authority_id` (an issue's articles, a periodical's issues)."""
+        rows = self.db.execute(
+            "SELECT id FROM records WHERE deleted = 0"
+            " AND json_extract(data, '$.host.authority_id') = ? ORDER BY id LIMIT ?",
+            (authority_id, limit),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def publishers(self, prefix: str, limit: int = 10) -> list[str]:
+        """Publisher names of the catalogue starting with `prefix` (the editor's completion)."""
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.db.execute(
+            "SELECT DISTINCT json_extract(p.value, '$.publisher') AS name"
+            " FROM records, json_each(records.data, '$.publication') AS p"
+            " WHERE records.deleted = 0 AND name LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?",
+            (like, limit),
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def save_many(
         self, records: Iterable[Record | Prepared], actor: str = "import"

@@ -38,6 +38,9 @@ def init_app(app: Flask) -> None:
 
     auth.init_app(app)
     staff.init_app(app)
+    from web import editor  # issue 12: cataloguing
+
+    editor.init_app(app)
 
 
 def _current_path() -> str:

@@ -1,6 +1,7 @@
 /* docbase: progressive enhancements only (every page works without this file).
    1. Autocomplete on search boxes (ARIA 1.2 combobox with a listbox popup).
-   2. A filter box on long facet lists. */
+   2. A filter box on long facet lists.
+   3. The staff editor: authority values offered in a <datalist> as one types. */
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "fr";
@@ -129,7 +130,31 @@
     input.insertAdjacentElement("beforebegin", label);
   }
 
+  function authorityList(input) {
+    var list = document.createElement("datalist");
+    list.id = "dl-" + (++counter);
+    input.insertAdjacentElement("afterend", list);
+    input.setAttribute("list", list.id);
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2) return;
+      timer = setTimeout(function () {
+        fetch(input.getAttribute("data-complete") + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (values) {
+            list.textContent = "";
+            values.forEach(function (v) { var o = document.createElement("option"); o.value = v; list.appendChild(o); });
+          })
+          .catch(function () {});
+      }, 200);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var fields = document.querySelectorAll("input[data-complete]");
+    for (var k = 0; k < fields.length; k++) authorityList(fields[k]);
     var inputs = document.querySelectorAll("input[data-autocomplete]");
     for (var i = 0; i < inputs.length; i++) autocomplete(inputs[i]);
     var sets = document.querySelectorAll("fieldset.facet");
