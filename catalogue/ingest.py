@@ -201,7 +201,7 @@ def _prepare_slice(job: tuple[str, bytes, str]) -> list[Prepared | RecordError]:
     return out
 
 
-def _read(fmt: str, data: bytes, source: str) -> Iterator[Record | Prepared | RecordError]:
+def read_items(fmt: str, data: bytes, source: str) -> Iterator[Record | Prepared | RecordError]:
     """The file's records in order; big ISO 2709 files are read by a pool of processes."""
     workers = min(os.cpu_count() or 1, 4)
     if fmt not in SPLITTABLE or len(data) < PARALLEL_MIN_BYTES or workers < 2:
@@ -270,7 +270,7 @@ def import_file(
         batch.clear()
 
     try:
-        for item in _read(reader.name, data, report.source):
+        for item in read_items(reader.name, data, report.source):
             if isinstance(item, RecordError):
                 report.read += 1
                 report.rejected += 1

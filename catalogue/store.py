@@ -441,6 +441,21 @@ class Store:
         )
         return kept, conflicts
 
+    def plan(self, p: Prepared) -> tuple[Outcome, str]:
+        """What importing `p` would do, without writing: the outcome (new, updated, unchanged;
+        the duplicate it would be linked to; the conflicts with local edits) and the record's
+        data as it would be saved (JSON)."""
+        row = self.db.execute(
+            "SELECT id, data, fingerprint, duplicate_of FROM records"
+            " WHERE source = ? AND source_id = ?",
+            (p.source, p.source_id),
+        ).fetchone()
+        if row is None:
+            return Outcome(0, "new", self._find_duplicate(p, 0)), p.text
+        kept, conflicts = self._keep_local_edits(row["id"], p, row["data"])
+        action = "unchanged" if kept.fingerprint == row["fingerprint"] else "updated"
+        return Outcome(row["id"], action, row["duplicate_of"], conflicts), kept.text
+
     def save(self, record: Record | Prepared, actor: str = "docbase") -> Outcome:
         """Create (no id, unknown source id) or update one record, in its own transaction."""
         with self.transaction():

@@ -40,6 +40,7 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "MAX_CONTENT_LENGTH": 64 * 1024,  # public forms carry an id and a path
         "EXPORT_MAX_RECORDS": 100_000,  # records an export of a search streams at most
+        "IMPORT_MAX_BYTES": 200 * 1024 * 1024,  # largest file a documentalist uploads
         "STAFF_SESSION_MINUTES": 480,  # a staff session ends after this long without a request
         "LOGIN_WINDOW_MINUTES": 15,  # failed logins are counted over this window
         "LOGIN_MAX_FAILURES_ACCOUNT": 5,  # then that account is refused until the window passes

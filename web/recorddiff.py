@@ -9,20 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as N_
+
 from catalogue.record import relator_label
 from web.editform import GROUPS, MAIN_PARTS
 
 # fields the editor does not show, named here so that no diff line is a bare attribute name
 _OTHER_LABELS = {
-    "source": "Base d'origine",
-    "source_id": "Identifiant dans la base d'origine",
-    "bib_level": "Niveau bibliographique",
-    "parallel_titles": "Titres parallèles",
-    "accompanying": "Matériel d'accompagnement",
-    "original_languages": "Langues de l'original",
-    "custom": "Champs personnalisés",
-    "original": "Notice d'origine (champs MARC)",
+    "source": N_("Base d'origine"),
+    "source_id": N_("Identifiant dans la base d'origine"),
+    "bib_level": N_("Niveau bibliographique"),
+    "parallel_titles": N_("Titres parallèles"),
+    "accompanying": N_("Matériel d'accompagnement"),
+    "original_languages": N_("Langues de l'original"),
+    "custom": N_("Champs personnalisés"),
+    "original": N_("Notice d'origine (champs MARC)"),
 }
+
+
+_ORIGINAL_CHANGED = N_("les champs d'origine changent (la base source les a modifiés)")
 
 
 @dataclass
@@ -45,8 +50,6 @@ def label_of(key: str) -> Any:
 def _text(key: str, value: Any) -> list[str]:
     if value in (None, "", [], {}):
         return []
-    if key == "original":
-        return [f"{len(value.get('marc') or [])} champs"] if isinstance(value, dict) else []
     if isinstance(value, list):
         return [line for v in value for line in _text(key, v)]
     if isinstance(value, dict):
@@ -72,6 +75,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
     for key in keys:
         old, new = before.get(key), after.get(key)
         if old == new:
+            continue
+        if key == "original":  # the source's own fields: say that they change, not how
+            out.append(FieldChange(key, label_of(key), [], [_ORIGINAL_CHANGED]))
             continue
         out.append(FieldChange(key, label_of(key), _text(key, old), _text(key, new)))
     return out

@@ -41,6 +41,9 @@ def init_app(app: Flask) -> None:
     from web import editor  # issue 12: cataloguing
 
     editor.init_app(app)
+    from web import imports
+
+    imports.init_app(app)
 
 
 def _current_path() -> str:
