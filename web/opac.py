@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from indexer.schema import author_value
 from indexer.search import MAX_PREFIXES, MIN_PREFIX
+from web import searchlog
 from web.display import (
     abstract_paragraphs,
     dated_by_host,
@@ -283,6 +284,8 @@ def search() -> str:
     searcher = get_searcher()
     limit = int(current_app.config.get("FACET_LIMIT", 10))
     result = searcher.search(state.to_request(per_page(), facet_limit=limit))
+    if not result.total and state.page == 1:
+        searchlog.record_zero(state.q, state.filters)  # for the staff dashboard
     beyond = bool(state.page > 1 and not result.hits and result.total)
     bars, top = histogram(result.year_histogram)
     last_page = min(result.pages or 1, MAX_PAGE)

@@ -44,6 +44,9 @@ def init_app(app: Flask) -> None:
     from web import imports
 
     imports.init_app(app)
+    from web import staffbasket
+
+    staffbasket.init_app(app)
 
 
 def _current_path() -> str:

@@ -29,6 +29,26 @@ def home() -> str:
     )
 
 
+@bp.route("/tableau-de-bord")
+@login_required()
+def dashboard() -> str:
+    from catalogue import storestats
+    from web.searchlog import zero_searches
+
+    store = get_store()
+    months = storestats.additions_by_month(store)
+    return render_template(
+        "staff/dashboard.html",
+        by_type=storestats.counts_by(store, "doc_type"),
+        by_source=storestats.counts_by(store, "source"),
+        changes=storestats.recent_changes(store),
+        imports=storestats.imports(store, limit=10),
+        zero=zero_searches(),
+        months=months,
+        month_top=max((n for _, n in months), default=0),
+    )
+
+
 @bp.route("/comptes")
 @login_required("administrator")
 def users() -> str:
