@@ -586,9 +586,8 @@ class Store:
             [(row.id, b) for b in row.broader],
         )
         before = json.loads(old["data"]) if old is not None else {}
-        changes = sorted(
-            k for k in row.data.keys() | before.keys() if row.data.get(k) != before.get(k)
-        )
+        keys = row.data.keys() | before.keys() if old is not None else ()  # a create: []
+        changes = sorted(k for k in keys if row.data.get(k) != before.get(k))
         self.db.execute(
             "INSERT INTO concept_history (concept_id, at, actor, action, changes, before)"
             " VALUES (?, ?, ?, ?, ?, ?)",

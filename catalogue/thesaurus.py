@@ -73,14 +73,15 @@ class Thesaurus:
         self.store = store
 
     # -- reading ---------------------------------------------------------------------------------
-    def _many(self, ids: Iterable[str] | None) -> list[Concept]:
+    def many(self, ids: Iterable[str] | None) -> list[Concept]:
+        """Concepts by id (every one when None), A–Z, with their narrower terms."""
         concepts = [Concept.from_data(d) for d in self.store.concepts(ids)]
         for concept in concepts:
             concept.narrower = self.store.narrower_ids(concept.id)
         return concepts
 
     def get(self, concept_id: str) -> Concept | None:
-        found = self._many([concept_id])
+        found = self.many([concept_id])
         return found[0] if found else None
 
     def count(self) -> int:
@@ -106,7 +107,7 @@ class Thesaurus:
         if not kinds or any(kind == "pref" for _, kind in kinds):
             return []
         ids = list(dict.fromkeys(cid for cid, kind in kinds if kind == "alt"))
-        return [c.pref_label for c in self._many(ids) if fold(c.pref_label) != folded]
+        return [c.pref_label for c in self.many(ids) if fold(c.pref_label) != folded]
 
     def broader_chain(self, concept_id: str) -> list[Concept]:
         """From the concept's (first) broader up to its top concept."""
@@ -121,10 +122,10 @@ class Thesaurus:
         return chain
 
     def narrower(self, concept_id: str) -> list[Concept]:
-        return self._many(self.store.narrower_ids(concept_id))
+        return self.many(self.store.narrower_ids(concept_id))
 
     def top_concepts(self) -> list[Concept]:
-        return self._many(self.store.narrower_ids(None))
+        return self.many(self.store.narrower_ids(None))
 
     def complete(self, prefix: str, limit: int = 10) -> list[str]:
         """Preferred terms starting with `prefix` (folded), A–Z: the editor's autocomplete."""
@@ -132,21 +133,21 @@ class Thesaurus:
         if not folded:
             return []
         ids = self.store.concept_ids(prefix=folded, limit=limit)
-        return [c.pref_label for c in self._many(ids)]
+        return [c.pref_label for c in self.many(ids)]
 
     def search(self, text: str, limit: int = 100) -> list[Concept]:
         """Concepts with a French label (preferred or not) holding `text`, A–Z."""
         folded = fold(text)
         if not folded:
             return []
-        return self._many(
+        return self.many(
             self.store.concept_ids(contains=folded, kinds=("pref", "alt"), limit=limit)
         )
 
     def by_letter(self, letter: str) -> list[Concept]:
         """Concepts whose preferred label starts with this letter (folded), A–Z."""
         folded = fold(letter)[:1]
-        return self._many(self.store.concept_ids(prefix=folded, limit=100_000)) if folded else []
+        return self.many(self.store.concept_ids(prefix=folded, limit=100_000)) if folded else []
 
     def history(self, concept_id: str) -> list[HistoryEntry]:
         return self.store.concept_history(concept_id)
@@ -210,7 +211,7 @@ class Thesaurus:
         cycle = find_cycle(links)
         if cycle:
             names = {c.id: c.pref_label for c in concepts}
-            for c in self._many(i for i in cycle if i not in names):
+            for c in self.many(i for i in cycle if i not in names):
                 names[c.id] = c.pref_label
             path = " → ".join(f"« {names.get(i, i)} »" for i in cycle)
             raise ThesaurusError(

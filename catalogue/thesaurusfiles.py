@@ -96,10 +96,9 @@ def read_skos(data: bytes) -> tuple[list[Concept], list[str]]:
     from rdflib.namespace import RDF, SKOS
 
     graph = rdflib.Graph()
+    syntax = _rdf_syntax(data)  # hostile or malformed XML is refused before rdflib sees it
     try:
-        graph.parse(data=data, format=_rdf_syntax(data))
-    except ThesaurusError:
-        raise
+        graph.parse(data=data, format=syntax)
     except Exception as exc:  # rdflib raises many kinds (BadSyntax, SAXParseException…)
         raise ThesaurusError(
             f"fichier SKOS illisible : ce n'est pas du RDF (Turtle ou RDF/XML) — {_short(exc)}"

@@ -38,6 +38,9 @@ def init_app(app: Flask) -> None:
 
     auth.init_app(app)
     staff.init_app(app)
+    from web import thesaurus  # the thesaurus in the staff workspace
+
+    thesaurus.init_app(app)
 
 
 def _current_path() -> str:
