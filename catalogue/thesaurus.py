@@ -222,7 +222,8 @@ class Thesaurus:
     def _resolve_csv(self, rows: list[CsvRow], warnings: list[str]) -> list[Concept]:
         """CSV rows as concepts: a term already in the thesaurus updates its concept; broader
         and related terms are found in the file, then in the thesaurus, else created."""
-        by_label: dict[str, Concept] = {}
+        by_label: dict[str, Concept] = {}  # what the file gives and creates: saved
+        known: dict[str, Concept] = {}  # broader terms found in the thesaurus: only pointed at
         for row in rows:
             key = fold(row.concept.pref_label)
             if key in by_label:
@@ -237,7 +238,7 @@ class Thesaurus:
             concept = by_label[fold(row.concept.pref_label)]
             for labels, attr in ((row.broader_labels, "broader"), (row.related_labels, "related")):
                 for label in labels:
-                    target = self._csv_target(label, by_label, row.line, warnings)
+                    target = self._csv_target(label, by_label, known, row.line, warnings)
                     if target.id != concept.id and target.id not in getattr(concept, attr):
                         getattr(concept, attr).append(target.id)
         return list(by_label.values())
@@ -246,7 +247,7 @@ class Thesaurus:
         ids = self.store.concept_ids(label=fold(incoming.pref_label))
         existing = self.get(ids[0]) if ids else None
         if existing is None:
-            incoming.id = csv_id(incoming.pref_label)
+            incoming.id = self._new_id(incoming.pref_label)
             return incoming
         existing.pref_label = incoming.pref_label  # the CSV's own spelling
         existing.alt_labels, existing.scope_note = incoming.alt_labels, incoming.scope_note
@@ -255,19 +256,35 @@ class Thesaurus:
         return existing
 
     def _csv_target(
-        self, label: str, by_label: dict[str, Concept], line: int, warnings: list[str]
+        self,
+        label: str,
+        by_label: dict[str, Concept],
+        known: dict[str, Concept],
+        line: int,
+        warnings: list[str],
     ) -> Concept:
         key = fold(label)
-        if key not in by_label:
-            found = self.find(label)
-            if found is None:
-                warnings.append(
-                    f"ligne {line} : « {label} » n'est pas un terme du fichier ni du thésaurus,"
-                    " ajouté (unknown term added)"
-                )
-                found = Concept(id=csv_id(label), pref_label=label)
-            by_label[key] = found
+        if key in by_label or key in known:
+            return by_label.get(key) or known[key]
+        found = self.find(label)
+        if found is not None:
+            known[key] = found
+            return found
+        warnings.append(
+            f"ligne {line} : « {label} » n'est pas un terme du fichier ni du thésaurus,"
+            " ajouté (unknown term added)"
+        )
+        by_label[key] = Concept(id=self._new_id(label), pref_label=label)
         return by_label[key]
+
+    def _new_id(self, label: str) -> str:
+        """The slug of a new concept's label, made unique against the stored ones."""
+        base = candidate = csv_id(label)
+        n = 1
+        while self.store.concepts([candidate]):
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
 
     # -- editing ---------------------------------------------------------------------------------
     def edit(

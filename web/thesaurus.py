@@ -26,8 +26,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import Form, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import Form, HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length
 
 from catalogue.errors import CatalogueError
 from catalogue.text import fold
@@ -48,7 +48,7 @@ class ConceptForm(Form):
 
 
 class ImportForm(Form):
-    format = SelectField("Format", choices=[("", "auto"), ("skos", "SKOS"), ("csv", "CSV")])
+    format = StringField("Format", [AnyOf(["", "skos", "csv"])])
 
 
 def thesaurus() -> Thesaurus:
