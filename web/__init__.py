@@ -45,6 +45,7 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "LOGIN_WINDOW_MINUTES": 15,  # failed logins are counted over this window
         "LOGIN_MAX_FAILURES_ACCOUNT": 5,  # then that account is refused until the window passes
         "LOGIN_MAX_FAILURES_ADDRESS": 20,  # and that address, whatever account it tries
+        "THESAURUS_MAX_UPLOAD": 20 * 1024 * 1024,  # a thesaurus file uploaded by the staff
     }
 
 

@@ -244,6 +244,9 @@ def init_app(app: Flask) -> None:
     from web import staffcli
 
     app.cli.add_command(staffcli.user_group)
+    from web import thesauruscli
+
+    app.cli.add_command(thesauruscli.thesaurus_group)
 
 
 def _create_app() -> Flask:

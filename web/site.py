@@ -47,6 +47,9 @@ def init_app(app: Flask) -> None:
     from web import staffbasket
 
     staffbasket.init_app(app)
+    from web import thesaurus  # the thesaurus in the staff workspace
+
+    thesaurus.init_app(app)
 
 
 def _current_path() -> str:

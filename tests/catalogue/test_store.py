@@ -11,7 +11,7 @@ from catalogue import ingest
 from catalogue.dedupe import match_keys, normalise_isbn, normalise_issn
 from catalogue.errors import StoreError
 from catalogue.record import Agent, Identifier, Item, Record, Subject
-from catalogue.store import Store
+from catalogue.store import SCHEMA_VERSION, Store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -34,7 +34,7 @@ def make(source="pmb", source_id="1", title="Les quartiers prioritaires", isbn=N
 
 def test_wal_mode_and_schema_version(store):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_create_then_get_round_trips_the_model(store):

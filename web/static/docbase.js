@@ -48,10 +48,18 @@
       input.setAttribute("aria-activedescendant", opts[active].id);
       opts[active].scrollIntoView({ block: "nearest" });
     }
+    // data-multiple (the thesaurus editor): values separated by « ; », the last one completed
+    var multiple = input.hasAttribute("data-multiple");
+    function parts() { return input.value.split(";"); }
     function choose(opt) {
-      input.value = opt.getAttribute("data-value");
+      if (multiple) {
+        var kept = parts().slice(0, -1).map(function (p) { return p.trim(); });
+        input.value = kept.concat([opt.getAttribute("data-value")]).join(" ; ");
+      } else {
+        input.value = opt.getAttribute("data-value");
+      }
       close();
-      if (input.form) input.form.submit();
+      if (input.form && !multiple) input.form.submit();
     }
     function show(items) {
       list.innerHTML = "";
@@ -79,7 +87,7 @@
       active = -1;
     }
     function fetchSuggestions() {
-      var value = input.value.trim();
+      var value = (multiple ? parts().pop() : input.value).trim();
       if (value.length < 2) { close(); return; }
       var mine = ++seq;
       fetch(url + "?q=" + encodeURIComponent(value), { headers: { Accept: "application/json" } })
