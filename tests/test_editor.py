@@ -307,3 +307,18 @@ def test_autocomplete_reads_the_authority_lists(app, staff):
     assert publisher in found
     assert staff.get("/personnel/notices/autocompletion/nothing?q=abc").status_code == 404
     assert staff.get("/personnel/notices/autocompletion/author?q=a").get_json() == []
+
+
+def test_descriptors_link_to_the_thesaurus_and_complete_with_preferred_terms(app, staff, runner):
+    result = runner.invoke(
+        args=["thesaurus", "import", "tests/fixtures/skos/unesco-fr-urban-subset.ttl"]
+    )
+    assert result.exit_code == 0, result.output
+    found = staff.get("/personnel/notices/autocompletion/descriptor?q=Rénov").get_json()
+    assert found[0] == "Rénovation urbaine"
+    # a non-preferred term typed in the editor is saved as its preferred term, linked
+    response = new_article(staff, **{"subjects-0-label": "réhabilitation urbaine"})
+    record = stored(app, record_id_of(response))
+    (subject,) = record.subjects
+    assert subject.label == "Rénovation urbaine"
+    assert subject.uri.startswith("http") and subject.authority_id

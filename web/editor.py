@@ -34,6 +34,7 @@ from werkzeug.wrappers import Response
 
 from catalogue.errors import EditConflict, StoreError
 from catalogue.record import DOC_TYPES, Host, Record
+from catalogue.thesaurus import Thesaurus
 from web import editform
 from web.auth import login_required
 from web.recorddiff import diff
@@ -133,6 +134,7 @@ def _post(stored: Record | None) -> Any:
         return _render(values, stored, 422, errors=errors, warnings=warnings, **extra)
     record = editform.apply(values, copy.deepcopy(stored) if stored else _new_record(form))
     store = get_store()
+    Thesaurus(store).link(record)  # descriptors point at their concepts, preferred terms
     duplicates = store.get_many(store.likely_duplicates(record))
     if stored is None and duplicates and not form.get("_force"):
         return _render(values, None, 409, duplicates=duplicates, warnings=warnings, **extra)
@@ -255,13 +257,20 @@ def complete(kind: str) -> Response:
         return jsonify([])
     if kind == "publisher":
         return jsonify(get_store().publishers(prefix, limit=10))
+    if kind == "descriptor":  # the thesaurus's preferred terms first, then the catalogue's
+        preferred = Thesaurus(get_store()).complete(prefix, limit=10)
+        if len(preferred) >= 10:
+            return jsonify(preferred)
     facet = COMPLETIONS.get(kind)
     if facet is None:
         raise NotFound()
     from indexer.search import SearchRequest
 
     result = get_searcher().facet_values(facet, SearchRequest(), prefix=prefix, per_page=10)
-    return jsonify([v.label or v.value for v in result.values])
+    values = [v.label or v.value for v in result.values]
+    if kind == "descriptor":
+        values = list(dict.fromkeys([*preferred, *values]))[:10]
+    return jsonify(values)
 
 
 def init_app(app: Flask) -> None:
