@@ -31,6 +31,9 @@ def init_app(app: Flask) -> None:
     from web import api  # issue 10: the JSON API and its OpenAPI document
 
     api.init_app(app)
+    from web import bibliographies  # issue 10: curated bibliographies, citations, Atom feeds
+
+    bibliographies.init_app(app)
 
 
 def _current_path() -> str:
