@@ -34,7 +34,7 @@ def make(source="pmb", source_id="1", title="Les quartiers prioritaires", isbn=N
 
 def test_wal_mode_and_schema_version(store):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == 2  # 2: curated bibliographies
 
 
 def test_create_then_get_round_trips_the_model(store):
