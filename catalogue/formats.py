@@ -61,6 +61,8 @@ FORMATS: dict[str, Format] = {
                "catalogue.bibtex:read", None),
         Format("csv", "CSV (colonnes en français)", "text/csv", "csv",
                "catalogue.csvfile:read", None),
+        Format("csljson", "CSL-JSON (Zotero, pandoc, citeproc)",
+               "application/vnd.citationstyles.csl+json", "json", None, "catalogue.csl:write"),
     )
 }  # fmt: skip
 

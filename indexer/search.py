@@ -738,6 +738,19 @@ class Searcher:
             return self._hits(state, best, scores.astype(np.float32), All())
 
     @_retry
+    def matching_ids(self, request: SearchRequest, limit: int = 10_000) -> list[int]:
+        """The record id of every hit of a search (one per work), newest first: what a
+        bibliography's saved search holds and what an Atom feed of a search shows."""
+        with self._lock:
+            self.refresh()
+            state = self._state
+            if state is None:
+                return []
+            final = self._compute(state, request).final & state.arrays.live
+            ids = np.sort(self._record_ids(state)[np.nonzero(final)[0]])[::-1]
+            return [int(i) for i in ids[: max(0, int(limit))] if i > 0]
+
+    @_retry
     def latest(self, limit: int = 10) -> list[Hit]:
         """The latest additions: highest record ids among live records."""
         limit = _int(limit, 10, 1, 100)

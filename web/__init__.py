@@ -22,6 +22,7 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "STORE_PATH": str(instance / "docbase.sqlite3"),
         "INDEX_DIR": str(instance / "index"),
         "REJECTS_DIR": str(instance / "rejects"),
+        "CITATION_CACHE_DIR": str(instance / "cache" / "citations"),  # formatted bibliographies
         "SECRET_KEY": None,
         "THEMES_FILE": str(themes) if (themes := instance / "themes.toml").exists() else None,
         "SITE_NAME": "Centre de ressources Politique de la ville",

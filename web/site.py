@@ -50,6 +50,9 @@ def init_app(app: Flask) -> None:
     from web import thesaurus  # the thesaurus in the staff workspace
 
     thesaurus.init_app(app)
+    from web import bibliographies  # issue 10: curated bibliographies, citations, Atom feeds
+
+    bibliographies.init_app(app)
 
 
 def _current_path() -> str:

@@ -6,6 +6,7 @@ sessions (basket, language) never leak from one test to another.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -193,3 +194,47 @@ def csrf_from(html: str) -> str:
 @pytest.fixture()
 def token(client) -> Iterator[str]:
     yield csrf(client)
+
+
+# -- the browser, shared by every browser test module (one Playwright per session) -------------
+CHROMIUM = Path(os.environ.get("DOCBASE_CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).parents[2] / "tests" / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing(what: str) -> None:
+    """Fail under CI (a missing tool must not pass silently), skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} (CI=true: browser tests must run)", pytrace=False)
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        _missing(f"Chromium introuvable à {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("le paquet Python playwright n'est pas installé")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        _missing(f"axe-core introuvable ({AXE}) : lancez `npm ci`")
+    return AXE.read_text("utf-8")

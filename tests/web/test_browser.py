@@ -8,7 +8,6 @@ fails the run; elsewhere these tests are skipped with the reason.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -16,44 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.conftest import ARTIFACTS
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path(os.environ.get("DOCBASE_CHROMIUM", "/usr/bin/chromium"))
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def _missing(what: str) -> None:
-    """Fail under CI (a missing tool must not pass silently), skip elsewhere."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} (CI=true: browser tests must run)", pytrace=False)
-    pytest.skip(what)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    if not CHROMIUM.exists():
-        _missing(f"Chromium introuvable à {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("le paquet Python playwright n'est pas installé")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# the browser and axe_source fixtures are in conftest.py: one Playwright for every browser module
 
 
 @pytest.fixture(scope="session")
@@ -67,13 +36,6 @@ def base_url(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    if not AXE.exists():
-        _missing(f"axe-core introuvable ({AXE}) : lancez `npm ci`")
-    return AXE.read_text("utf-8")
 
 
 class Console:
@@ -518,3 +480,47 @@ def test_facet_values_page_keeps_each_checkbox_with_its_label(page):
             )
             assert not split, (width, facet, split)
     shot(page, "display-facet-values")
+
+
+# -- citations and bibliographies (issue 10) ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def bibliography(instance, record_ids) -> str:
+    from catalogue.bibliography import Bibliography
+    from catalogue.store import Store
+
+    with Store(instance / "docbase.sqlite3") as store:
+        store.save_bibliography(
+            Bibliography(
+                "audit-navigateur",
+                "Rénovation urbaine et discriminations",
+                introduction="Sélection pour l'audit.",
+                query="observatoire",
+                picks=[record_ids["book-1"], record_ids["article-1"]],
+                grouping="year",
+            )
+        )
+    return "audit-navigateur"
+
+
+def test_copy_button_copies_the_reference(context, record_ids):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(f"/notice/{record_ids['book-1']}")
+    tab.get_by_role("button", name="Copier la référence").click()  # shown by the script
+    button = tab.locator("button[data-copy]")
+    copied = tab.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("MARTIN, Claire, 2015.")
+    assert button.inner_text() == "Copié"
+
+
+@pytest.mark.parametrize("url", ["/bibliographies", "/bibliographies/{slug}"])
+def test_axe_bibliography_pages(page, axe_source, bibliography, url):
+    page.goto(url.format(slug=bibliography))
+    page.evaluate(axe_source)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    shot(page, "axe-bibliography" + ("-page" if "slug" in url else "-list"))
+    violations = [f"{v['id']}: {v['help']}" for v in result["violations"]]
+    assert not violations, "\n".join(violations)
+    assert result["passes"]

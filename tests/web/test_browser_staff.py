@@ -15,11 +15,10 @@ import pytest
 
 from catalogue import formats
 from tests.web.conftest import build_instance
-from tests.web.test_browser import CHROMIUM_ARGS, WCAG_TAGS, Console, axe_source, browser, shot
+from tests.web.test_browser import WCAG_TAGS, Console, shot
 from web.accounts import Accounts
 
 pytestmark = pytest.mark.browser
-__all__ = ["axe_source", "browser", "CHROMIUM_ARGS"]  # fixtures used by name
 
 PASSWORD = "correct horse battery"
 UPLOAD = Path(__file__).parents[1] / "fixtures" / "unimarc" / "medialab_cotes8.mrc"

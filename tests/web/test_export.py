@@ -7,6 +7,7 @@ store's record; a whole result set comes out in the search's own order.
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pymarc
@@ -35,9 +36,13 @@ def test_one_record_in_every_format_reads_back(app, client, record_ids, fmt):
     assert (
         f'filename="notice-{record_id}.{fmt.extension}"' in response.headers["Content-Disposition"]
     )
+    original = stored(app, record_id)
+    if fmt.reader is None:  # CSL-JSON: written for citation tools, not read back by docbase
+        (item,) = json.loads(response.data)
+        assert original.title in item["title"] and item["issued"]["date-parts"][0][0] == 2015
+        return
     items = list(fmt.read(response.data, source="back"))
     assert len(items) == 1
-    original = stored(app, record_id)
     assert items[0].title == original.title
     assert items[0].year == original.year
 

@@ -1,7 +1,8 @@
 /* docbase: progressive enhancements only (every page works without this file).
    1. Autocomplete on search boxes (ARIA 1.2 combobox with a listbox popup).
    2. A filter box on long facet lists.
-   3. The staff editor: authority values offered in a <datalist> as one types. */
+   3. The staff editor: authority values offered in a <datalist> as one types.
+   4. The copy button of a record's reference. */
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "fr";
@@ -167,5 +168,19 @@
     for (var i = 0; i < inputs.length; i++) autocomplete(inputs[i]);
     var sets = document.querySelectorAll("fieldset.facet");
     for (var j = 0; j < sets.length; j++) facetFilter(sets[j]);
+    var copies = document.querySelectorAll("button[data-copy]");
+    for (var k = 0; k < copies.length; k++) copyButton(copies[k]);
   });
+
+  // 3. « Copier la référence »: the text is on the page already; this only copies it.
+  function copyButton(button) {
+    var target = document.getElementById(button.getAttribute("data-copy"));
+    if (!target || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+        button.textContent = button.getAttribute("data-copied");
+      });
+    });
+  }
 })();
