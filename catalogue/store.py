@@ -761,6 +761,7 @@ class Store:
             f" OR fold(json_extract(s.value, '$.label')) IN ({marks}))",
             (uri, uri, *labels),
         ).fetchone()[0]
+
     # -- curated bibliographies ----------------------------------------------------------------
     def _bibliography(self, row: sqlite3.Row) -> Bibliography:
         search = json.loads(row["search"])
