@@ -243,6 +243,7 @@ def identifier(value: str, default_scheme: str = "other") -> Identifier | None:
         return None
     compact = re.sub(r"[\s\-‐‑–]", "", bare)
     if compact.upper().startswith(("ISSN", "ISBN")):
+        default_scheme = compact[:4].lower()  # "ISSN 2532-64314": said to be one, if malformed
         compact = compact[4:].lstrip(":")
         bare = re.sub(r"(?i)^\s*is[sb]n\s*:?\s*", "", bare)
     if _ISSN.match(compact) and len(compact) == 8:
