@@ -66,7 +66,7 @@ FORMATS: dict[str, Format] = {
                "catalogue.ris:read", "catalogue.ris:write",
                "RIS for Zotero, EndNote, Mendeley and databases"),
         Format("bibtex", "BibTeX", "application/x-bibtex", "bib",
-               "catalogue.bibtex:read", None,
+               "catalogue.bibtex:read", "catalogue.bibtex:write",
                "BibTeX / BibLaTeX for LaTeX, JabRef and Zotero"),
         Format("csv", "CSV (colonnes en français)", "text/csv", "csv",
                "catalogue.csvfile:read", None,
