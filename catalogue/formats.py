@@ -69,7 +69,7 @@ FORMATS: dict[str, Format] = {
                "catalogue.bibtex:read", "catalogue.bibtex:write",
                "BibTeX / BibLaTeX for LaTeX, JabRef and Zotero"),
         Format("csv", "CSV (colonnes en français)", "text/csv", "csv",
-               "catalogue.csvfile:read", None,
+               "catalogue.csvfile:read", "catalogue.csvfile:write",
                "documentalists' spreadsheets with French column names"),
     )
 }  # fmt: skip
