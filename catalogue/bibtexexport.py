@@ -215,7 +215,7 @@ class CitationKeys:
         if people and not who:  # a body: its first word that says something
             words = [w for w in fold(people[0].name).split() if w not in _STOP_WORDS]
             who = _ascii(words[0]) if words else ""
-        words = [w for w in fold(record.title).split() if w not in _STOP_WORDS] or ["notice"]
+        words = [w for w in fold(record.title[:80]).split() if w not in _STOP_WORDS] or ["notice"]
         year, _, _ = view.iso_date(record)
         base = f"{who}{year}{_ascii(words[0])}" if who else f"{_ascii(words[0])}{year}"
         base = base or f"notice{record.id or ''}"
