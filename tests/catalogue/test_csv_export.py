@@ -131,3 +131,19 @@ def test_roles_and_fixtures_come_back():
         roles = [a.role or "070" for a in record.agents if a.kind == "person" and a.forename]
         assert [a.role for a in again.agents if a.forename] == roles, record.source_id
     assert odd < 20
+
+
+def test_the_importer_reads_what_the_exporter_writes():
+    """Brackets, relator labels and codes, two languages: the importer's rules the export uses."""
+    sheet = (
+        "titre;auteurs;descripteurs;langue\n"
+        'Revue;"Dupont, Jean (Directeur de publication) ; Durand, Paul (590)";'
+        '"Urbanisme -- Lyon (Rhône ; région) ; Jeunesse";"scr, english"\n'
+    ).encode()
+    (record,) = csvfile.read(sheet, source="x")
+    assert [(a.name, a.role) for a in record.agents] == [("Dupont", "651"), ("Durand", "590")]
+    assert [(s.label, s.subdivisions) for s in record.subjects] == [
+        ("Urbanisme", ["Lyon (Rhône ; région)"]),
+        ("Jeunesse", []),
+    ]
+    assert record.languages == ["scr", "eng"]

@@ -109,3 +109,23 @@ def test_a_demo_article_and_thesis_keep_their_parts():
     assert [a.name for a in again.agents if a.role == "295"] == [
         a.name for a in thesis.agents if a.role == "295"
     ]
+
+
+def test_zotero_title_and_short_title_read_as_title_and_subtitle():
+    text = (
+        "TY  - BOOK\r\nTI  - Faire société: la politique de la ville\r\nST  - Faire société\r\n"
+        "ER  - \r\n\r\nTY  - BOOK\r\nTI  - Faire société\r\nST  - Société\r\nER  - \r\n"
+    )
+    split, kept = ris.read(text.encode("utf-8"))
+    assert (split.title, split.other_title) == ("Faire société", "la politique de la ville")
+    assert (kept.title, kept.other_title) == ("Faire société", "")
+    assert [(c.name, c.value) for c in kept.custom] == [("ST", "Société")]
+
+
+def test_a_malformed_number_keeps_its_scheme():
+    from catalogue.text import identifier
+
+    assert identifier("ISSN:2532-64314").scheme == "issn"
+    record = Record(title="x", identifiers=[identifier("ISSN:2532-64314")])
+    (again,) = ris.read(b"".join(ris.write([record])))
+    assert again.issns == ["2532-64314"]
