@@ -105,7 +105,8 @@ def _content(record: Record) -> list[tuple[str, str]]:
     out = [("KW", w) for w in dict.fromkeys(w for w in words if w.strip())]
     out.append(("AB", record.abstract))
     out += [("N1", note) for note in record.notes]
-    for agent in view.other_contributors(record):
+    advisors = [] if record.doc_type == "thesis" else view.agents_with(record, "727")
+    for agent in view.other_contributors(record) + advisors:
         if agent.role:  # no RIS tag for a preface writer, an illustrator…: said in a note
             out.append(("N1", f"{relator_label(agent.role)} : {name(agent)}"))
     out += [("LA", iso639_1(code) or code) for code in record.languages]

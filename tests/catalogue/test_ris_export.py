@@ -129,3 +129,19 @@ def test_a_malformed_number_keeps_its_scheme():
     record = Record(title="x", identifiers=[identifier("ISSN:2532-64314")])
     (again,) = ris.read(b"".join(ris.write([record])))
     assert again.issns == ["2532-64314"]
+
+
+def test_contributors_without_a_ris_tag_are_said_in_notes():
+    book = Record(
+        title="Livre",
+        agents=[
+            Agent("Donzelot", "Jacques", role="070"),
+            Agent("Dupont", "Jean", role="080", responsibility="secondary"),
+            Agent("Bellamy", "David", role="727", responsibility="secondary"),
+        ],
+    )
+    text = b"".join(ris.write([book])).decode()
+    assert "AU  - Donzelot, Jacques\r\n" in text
+    assert "N1  - Préfacier : Dupont, Jean\r\nN1  - Directeur de thèse : Bellamy, David\r\n" in text
+    (again,) = ris.read(text.encode())
+    assert again.notes == ["Préfacier : Dupont, Jean", "Directeur de thèse : Bellamy, David"]
