@@ -1,4 +1,4 @@
-"""BibTeX and BibLaTeX import.
+"""BibTeX and BibLaTeX import (the export is catalogue/bibtexexport.py).
 
 bibtexparser v2 splits the file into blocks (entries, @string, comments, failed blocks: an
 unterminated or malformed entry costs only itself). Its middlewares are not used for the values,
@@ -16,7 +16,7 @@ book's title becomes the booktitle of its chapters, a periodical's the journal o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import bibtexparser
@@ -374,6 +374,9 @@ def _make_decoder() -> LatexNodes2Text:
         prepend=True,
         macros=[
             MacroTextSpec("url", simplify_repl="%s"),
+            MacroTextSpec("textasciicircum", simplify_repl="^"),  # not « ˆ », a modifier letter
+            MacroTextSpec("textbraceleft", simplify_repl="{"),
+            MacroTextSpec("textbraceright", simplify_repl="}"),
         ],
     )
     return LatexNodes2Text(latex_context=context, math_mode="text", keep_braced_groups=False)
@@ -381,6 +384,7 @@ def _make_decoder() -> LatexNodes2Text:
 
 _DECODER = _make_decoder()
 _LATEX_MARKS = re.compile(r"[\\{}$~%]|--|``|''")
+_LATEX_COMMANDS = re.compile(r"[\\$~%]|--|``|''")
 # \href{url}{text}: pylatexenc's parser does not know its two arguments; keep the text
 _HREF = re.compile(r"\\href\s*\{[^{}]*\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 
@@ -393,6 +397,8 @@ def latex_to_text(value: str) -> str:
     """
     if not _LATEX_MARKS.search(value):
         return value  # plain text, most values: pylatexenc is the slow part of a large file
+    if not _LATEX_COMMANDS.search(value):
+        return value.replace("{", "").replace("}", "")  # braces alone: « aux {États-Unis} »
     escaped = re.sub(r"(?<!\\)%", r"\\%", _HREF.sub(r"\1", value))
     try:
         text = _DECODER.latex_to_text(escaped)
@@ -748,9 +754,10 @@ def _map(entry: _RawEntry, fields: dict[str, str]) -> Record:
 
     # content
     record.abstract = _paragraphs(f.raw("abstract"))
-    for value in (f.text("keywords"),):
-        for keyword in re.split(r"[,;]", value):
-            keyword = clean_space(keyword)
+    # split outside braces: « {Durkheim, Émile} » is one keyword
+    for chunk in _split_top_level(f.raw("keywords"), ","):
+        for part in _split_top_level(chunk, ";"):
+            keyword = _text(part)
             if keyword and keyword not in record.keywords:
                 record.keywords.append(keyword)
     for name in ("note", "annote", "annotation", "addendum"):
@@ -775,3 +782,13 @@ def _map(entry: _RawEntry, fields: dict[str, str]) -> Record:
     record.custom.extend(f.leftovers())
     record.custom.extend(CustomField(name, _text(value)) for name, value in entry.extra)
     return record
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def write(records: Iterable[Record]) -> Iterator[bytes]:
+    """BibTeX export, one chunk per entry (the fields are written in catalogue/bibtexexport.py)."""
+    from catalogue import bibtexexport
+
+    return bibtexexport.write(records)

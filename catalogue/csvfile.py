@@ -1,4 +1,4 @@
-"""CSV import of documentalists' spreadsheets, with French column names.
+"""CSV import of documentalists' spreadsheets, with French column names (export: csvexport.py).
 
 What a documentation centre keeps in Excel or LibreOffice: one row per document, one column per
 element, several values in a cell separated by ";" ("Dupont, Jean ; Martin, Sophie"). Excel
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import zip_longest
 
 from catalogue import csvrows
 from catalogue.errors import FormatError, RecordError, salvage
 from catalogue.record import (
     DOC_TYPES,
+    RELATORS,
     Agent,
     CustomField,
     Host,
@@ -52,7 +53,8 @@ COLUMNS: dict[str, str] = {
     "titre": "Titre propre du document. Obligatoire : une ligne sans titre est rejetée.",
     "sous-titre": "Complément du titre.",
     "auteurs": "Auteurs personnes, « Nom, Prénom », séparés par « ; ». Un rôle entre "
-    "parenthèses est reconnu : (dir.), (éd.), (coord.), (trad.), (ill.), (préf.), (photogr.).",
+    "parenthèses est reconnu : (dir.), (éd.), (coord.), (trad.), (ill.), (préf.), (photogr.), "
+    "ou tout autre par son libellé (Directeur de publication) ou son code UNIMARC (651).",
     "auteurs collectivités": "Organismes auteurs, séparés par « ; ».",
     "type": "Type de document : livre, article, rapport, thèse, mémoire, revue, numéro, "
     "chapitre, actes, site web, vidéo, son, image, carte, partition, multimédia, objet, autre "
@@ -62,7 +64,8 @@ COLUMNS: dict[str, str] = {
     "lieu": "Lieu(x) d'édition, dans l'ordre des éditeurs.",
     "date": "Date de publication : 2019, 03/2019, 12/03/2019 ou 2019-03-12 ; autre forme "
     "gardée telle quelle.",
-    "année": "Année de publication, quand il n'y a pas de colonne date.",
+    "année": "Année de publication ; elle prime sur l'année de la date, et tient lieu de date "
+    "quand il n'y a pas de colonne date.",
     "édition": "Mention d'édition (« 2e éd. revue et augmentée »).",
     "isbn": "ISBN, plusieurs séparés par « ; » ; celui de l'ouvrage pour un chapitre.",
     "issn": "ISSN ; celui de la revue pour un article.",
@@ -75,9 +78,10 @@ COLUMNS: dict[str, str] = {
     "volume": "Volume (tome, année) de la revue.",
     "numéro": "Numéro (fascicule) de la revue.",
     "résumé": "Résumé ; les retours à la ligne sont gardés.",
-    "descripteurs": "Descripteurs du thésaurus, séparés par « ; ».",
+    "descripteurs": "Descripteurs du thésaurus, séparés par « ; », leurs subdivisions après "
+    "« -- » (Politique urbaine -- États-Unis).",
     "mots-clés": "Mots-clés libres, séparés par « ; ».",
-    "géographie": "Descripteurs géographiques, séparés par « ; ».",
+    "géographie": "Descripteurs géographiques, séparés par « ; », leurs subdivisions après « -- ».",
     "langue": "Langue(s) du document, en toutes lettres ou en code (français, fre, fr), "
     "séparées par « ; ».",
     "notes": "Note générale.",
@@ -202,6 +206,9 @@ _ROLES: dict[str, str] = {
     "collab": "205", "collaborateur": "205", "aut": "070", "auteur": "070",
 }  # fmt: skip
 
+# and any relator's French label (« Dupont, Jean (Directeur de publication) »), as exported
+for _code, (_label, _english) in RELATORS.items():
+    _ROLES.setdefault(fold(_label), _code)
 _ANALYTIC = {"article", "chapter"}
 _BIB_LEVELS = {"article": "a", "chapter": "a", "periodical": "s", "issue": "s"}
 _SEPARATORS = (";", ",", "\t", "|")
@@ -326,8 +333,19 @@ def doc_type_of(value: str) -> str | None:
 # -- mapping ---------------------------------------------------------------------------------
 
 
+# « ; » between values, not inside brackets: « Lyon (Rhône ; région) » is one descriptor
+_VALUE_SEP = re.compile(r";(?![^()]*\))")
+
+
 def _split(value: str) -> list[str]:
-    return [clean_space(v) for v in value.split(";") if clean_space(v)]
+    return [clean_space(v) for v in _VALUE_SEP.split(value) if clean_space(v)]
+
+
+def _subject(heading: str, kind: str = "topic") -> Subject:
+    """« Politique urbaine -- États-Unis »: a descriptor and its subdivisions, as the index and
+    the export write them."""
+    label, *subdivisions = [p.strip() for p in heading.split(" -- ")]
+    return Subject(label, kind=kind, subdivisions=[s for s in subdivisions if s])
 
 
 def _csv_date(value: str) -> tuple[str, str]:
@@ -406,7 +424,8 @@ def _map(
         match = re.search(r"\(([^()]*)\)\s*$", text)
         role = ""
         if match:
-            role = _ROLES.get(fold(match.group(1)), "")
+            said = match.group(1).strip()  # a short form, a relator's label or its code
+            role = _ROLES.get(fold(said), "") or (said if re.fullmatch(r"\d{3}", said) else "")
             if role:
                 text = text[: match.start()].strip()
         agent = person_or_body(text, role or "070", "other")
@@ -430,9 +449,9 @@ def _map(
     # publication
     display, iso = _csv_date(one("date")) if one("date") else ("", "")
     year_cell = one("année")
-    record.year = year_of(iso or display) or year_of(year_cell)
-    if not display and year_cell:
-        display = year_cell
+    record.year = year_of(year_cell) or year_of(iso or display)  # a year column says the year
+    if not display and year_cell and "date" not in columns:
+        display = year_cell  # the year stands for the date only in a sheet without a date column
     publishers, places = many("éditeur"), many("lieu")
     for index, (place, publisher) in enumerate(zip_longest(places, publishers, fillvalue="")):
         record.publication.append(Publication(place, publisher, display if index == 0 else ""))
@@ -474,8 +493,8 @@ def _map(
     record.abstract = "\n".join(
         clean_space(line) for cell in cells.get("résumé", []) for line in cell.split("\n")
     ).strip()
-    record.subjects = [Subject(label) for label in many("descripteurs")]
-    record.subjects += [Subject(label, kind="geographic") for label in many("géographie")]
+    record.subjects = [_subject(label) for label in many("descripteurs")]
+    record.subjects += [_subject(label, "geographic") for label in many("géographie")]
     record.keywords = list(dict.fromkeys(many("mots-clés")))
     for cell in cells.get("langue", []):
         codes, unknown = language_codes(cell)
@@ -508,3 +527,13 @@ def _map(
         )
         record.source_id = stable_id("\n".join(f"{name}={value}" for name, value in pairs))
     return record
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def write(records: Iterable[Record]) -> Iterator[bytes]:
+    """CSV export, one chunk per row (the columns are written in catalogue/csvexport.py)."""
+    from catalogue import csvexport
+
+    return csvexport.write(records)

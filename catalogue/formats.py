@@ -28,6 +28,7 @@ class Format:
     extension: str
     reader: str | None = None  # "module:function", imported on first use
     writer: str | None = None
+    description: str = ""  # one line, for export menus and the README's formats table
 
     def read(self, data: bytes, source: str = "") -> Iterator[Record | RecordError]:
         if not self.reader:
@@ -44,25 +45,35 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("unimarc", "UNIMARC ISO 2709", "application/marc", "mrc",
-               "catalogue.unimarc:read", "catalogue.unimarc:write"),
+               "catalogue.unimarc:read", "catalogue.unimarc:write",
+               "UNIMARC ISO 2709 as PMB, the BnF and the Sudoc write it"),
         Format("unimarcxml", "UNIMARC XML", "application/xml", "xml",
-               "catalogue.marcxml:read", "catalogue.marcxml:write_unimarc"),
+               "catalogue.marcxml:read", "catalogue.marcxml:write_unimarc",
+               "MARCXML-shaped UNIMARC"),
         Format("marc21", "MARC21 ISO 2709", "application/marc", "mrc",
-               "catalogue.marc21:read", "catalogue.marc21:write"),
+               "catalogue.marc21:read", "catalogue.marc21:write",
+               "MARC21 ISO 2709, MARC-8 or UTF-8"),
         Format("marcxml", "MARCXML (MARC21)", "application/marc+xml", "xml",
-               "catalogue.marcxml:read", "catalogue.marcxml:write_marc21"),
+               "catalogue.marcxml:read", "catalogue.marcxml:write_marc21",
+               "MARCXML (MARC21 slim), also inside OAI-PMH responses"),
         Format("pmbxml", "PMB XML (UNIMARC)", "application/xml", "xml",
-               "catalogue.pmbxml:read", "catalogue.pmbxml:write"),
+               "catalogue.pmbxml:read", "catalogue.pmbxml:write",
+               "PMB's own XML export"),
         Format("dc", "Dublin Core XML (oai_dc, OAI-PMH)", "application/xml", "xml",
-               "catalogue.dublincore:read", None),
+               "catalogue.dublincore:read", None,
+               "Dublin Core XML: oai_dc records of OAI-PMH responses, plain DC documents"),
         Format("ris", "RIS", "application/x-research-info-systems", "ris",
-               "catalogue.ris:read", None),
+               "catalogue.ris:read", "catalogue.ris:write",
+               "RIS for Zotero, EndNote, Mendeley and databases"),
         Format("bibtex", "BibTeX", "application/x-bibtex", "bib",
-               "catalogue.bibtex:read", None),
+               "catalogue.bibtex:read", "catalogue.bibtex:write",
+               "BibTeX / BibLaTeX for LaTeX, JabRef and Zotero"),
         Format("csv", "CSV (colonnes en français)", "text/csv", "csv",
-               "catalogue.csvfile:read", None),
+               "catalogue.csvfile:read", "catalogue.csvfile:write",
+               "documentalists' spreadsheets with French column names"),
         Format("csljson", "CSL-JSON (Zotero, pandoc, citeproc)",
-               "application/vnd.citationstyles.csl+json", "json", None, "catalogue.csl:write"),
+               "application/vnd.citationstyles.csl+json", "json", None, "catalogue.csl:write",
+               "CSL-JSON items for citation processors (pandoc, citeproc, Zotero)"),
     )
 }  # fmt: skip
 

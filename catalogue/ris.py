@@ -13,7 +13,7 @@ tags the model has no place for become `CustomField`s, and the record's text sta
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -87,7 +87,9 @@ _TYPE_NAMES.update({
     "edited book": "EDBOOK", "electronic article": "EJOUR", "book": "BOOK",
 })  # fmt: skip
 
-_MULTILINE_NOTE_TAGS = {"N1", "RN"}  # continuation lines of notes keep their line breaks
+_MULTILINE_NOTE_TAGS = {"N1", "RN"}
+# "KW  - a; b" (databases) holds two keywords, « Lyon (Rhône ; région) » one descriptor
+_KEYWORD_SEP = re.compile(r";(?![^()]*\))")  # continuation lines of notes keep their line breaks
 
 
 class _FieldsInOrder:
@@ -385,7 +387,7 @@ def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
     title = f.first("TI", "T1", "CT") or ("" if analytic else f.first("BT")) or f.first("ST")
     if not title:
         raise _reject(chunk, "notice sans titre (record has no title: no TI, T1, BT or ST)")
-    record.title = clean_space(title)
+    record.title, record.other_title = _title_parts(clean_space(title), f)
     record.parallel_titles = [clean_space(v) for v in f.all("TT")]
 
     # people: "Surname, Forename"; the first author is the main one
@@ -495,7 +497,7 @@ def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
     abstracts = [clean_space(v) for v in f.all("AB", "N2")]
     record.abstract = "\n\n".join(dict.fromkeys(a for a in abstracts if a))
     for value in f.all("KW"):
-        for keyword in value.split(";"):
+        for keyword in _KEYWORD_SEP.split(value):
             keyword = clean_space(keyword).lstrip("*").strip()  # "*term": a major MeSH heading
             if keyword and keyword not in record.keywords:
                 record.keywords.append(keyword)
@@ -517,6 +519,17 @@ def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
     record.source_id = clean_space(f.first("ID") or f.first("AN")) or stable_id(chunk.text)
     record.custom.extend(f.leftovers(_Fields.LABELS))
     return record
+
+
+def _title_parts(title: str, f: _Fields) -> tuple[str, str]:
+    """(title, other title): Zotero and docbase write « Title : subtitle » in TI and the title
+    alone in ST, so a TI that starts with its ST and a colon is split there."""
+    short = clean_space(next((v for t, v in f.pairs if t == "ST"), ""))
+    match = re.match(r"\s*:\s*(\S.*)$", title[len(short) :]) if short else None
+    if not match or not title.startswith(short) or short == title:
+        return title, ""
+    f.first("ST")
+    return short, match.group(1)
 
 
 def _add_agent(record: Record, name: str, role: str, responsibility: str) -> None:
@@ -621,3 +634,13 @@ def _map_wok(pt: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
         "notice Web of Science (format balisé WoS, pas RIS) (Web of Science tagged record)"
     )
     return record
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def write(records: Iterable[Record]) -> Iterator[bytes]:
+    """RIS export, one chunk per record (the tags are written in catalogue/risexport.py)."""
+    from catalogue import risexport
+
+    return risexport.write(records)

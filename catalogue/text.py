@@ -16,6 +16,7 @@ import unicodedata
 # re-exported: the readers import them from here
 from catalogue.charset import DecodedText as DecodedText
 from catalogue.charset import decode_text as decode_text
+from catalogue.languages import LANGUAGE_NAMES
 from catalogue.record import Agent, Identifier, Record, nfc
 
 # -- charset: see catalogue.charset (decode_text and DecodedText are used from here too) ----
@@ -181,6 +182,11 @@ for _code, _names in _LANGUAGES.items():
     _LANGUAGE_INDEX[_code] = _code
     for _name in _names:
         _LANGUAGE_INDEX.setdefault(_name, _code)
+# then the display vocabulary (catalogue/languages.py), so that every code a MARC record holds
+# and its French or English name read back (« ota », « Ottoman Turkish »)
+for _code, _labels in LANGUAGE_NAMES.items():
+    for _name in (_code, *_labels):
+        _LANGUAGE_INDEX.setdefault(fold(_name), _code)
 
 
 def language_code(value: str) -> str | None:
@@ -211,7 +217,8 @@ def language_codes(value: str) -> tuple[list[str], list[str]]:
     and the parts that matched none (kept visible by the caller)."""
     codes: list[str] = []
     unknown: list[str] = []
-    whole = language_code(value)
+    # « scr, english » is two languages, not « scr » with a region subtag
+    whole = None if re.search(r"[;,/|]", value) else language_code(value)
     if whole:
         return [whole], []
     for part in (p for p in re.split(r"[;,/|]+", value) if p.strip()):
@@ -243,6 +250,7 @@ def identifier(value: str, default_scheme: str = "other") -> Identifier | None:
         return None
     compact = re.sub(r"[\s\-‐‑–]", "", bare)
     if compact.upper().startswith(("ISSN", "ISBN")):
+        default_scheme = compact[:4].lower()  # "ISSN 2532-64314": said to be one, if malformed
         compact = compact[4:].lstrip(":")
         bare = re.sub(r"(?i)^\s*is[sb]n\s*:?\s*", "", bare)
     if _ISSN.match(compact) and len(compact) == 8:

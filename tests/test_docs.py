@@ -23,6 +23,19 @@ def test_every_format_is_documented():
     assert not missing, f"formats missing from the README's table: {missing}"
 
 
+def test_the_formats_table_says_what_the_registry_reads_and_writes():
+    """Each registry format has its row (name, import, export) and a one-line description."""
+    rows = {
+        name: (imports == "yes", exports == "yes")
+        for name, imports, exports in re.findall(
+            r"^\| `([a-z0-9]+)` \| (yes|no) \| (yes|no) \|", README, re.MULTILINE
+        )
+    }
+    for name, fmt in formats.FORMATS.items():
+        assert rows.get(name) == (bool(fmt.reader), bool(fmt.writer)), name
+        assert fmt.description and "\n" not in fmt.description, name
+
+
 def test_every_command_is_documented(app):
     missing = sorted(name for name in app.cli.commands if f"docbase {name}" not in README)
     assert not missing, f"commands missing from the README: {missing}"
