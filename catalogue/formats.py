@@ -54,7 +54,7 @@ FORMATS: dict[str, Format] = {
         Format("pmbxml", "PMB XML (UNIMARC)", "application/xml", "xml",
                "catalogue.pmbxml:read", "catalogue.pmbxml:write"),
         Format("dc", "Dublin Core XML (oai_dc, OAI-PMH)", "application/xml", "xml",
-               "catalogue.dublincore:read", None),
+               "catalogue.dublincore:read", "catalogue.dublincore:write"),
         Format("ris", "RIS", "application/x-research-info-systems", "ris",
                "catalogue.ris:read", None),
         Format("bibtex", "BibTeX", "application/x-bibtex", "bib",
