@@ -65,6 +65,15 @@ class Change:
 
 
 @dataclass
+class Stamped:
+    """A record with what a harvest needs: when it last changed (UTC) and whether it is deleted."""
+
+    record: Record
+    updated: str
+    deleted: bool
+
+
+@dataclass
 class Prepared:
     """A record made ready for SQL: its JSON, fingerprint and match keys.
 
@@ -274,6 +283,83 @@ class Store:
 
     def last_seq(self) -> int:
         return self.db.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
+
+    # -- harvesting (OAI-PMH) --------------------------------------------------------------------
+    def last_id(self) -> int:
+        """The highest record id: a harvest's snapshot bound (ids only grow, rows are never
+        removed, so the records of a snapshot are exactly those up to it)."""
+        return self.db.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
+
+    def first_update(self) -> str | None:
+        """The oldest change time of any record, deleted ones included."""
+        return self.db.execute("SELECT min(updated) FROM records").fetchone()[0]
+
+    def sources(self) -> list[str]:
+        rows = self.db.execute("SELECT DISTINCT source FROM records ORDER BY source")
+        return [r[0] for r in rows]
+
+    def _stamped_where(
+        self,
+        after: int,
+        upto: int,
+        since: str | None,
+        until: str | None,
+        source: str | None,
+        marc21: bool | None,
+    ) -> tuple[str, list[Any]]:
+        where, args = ["id > ?", "id <= ?"], [after, upto]
+        for clause, value in (
+            ("updated >= ?", since),
+            ("updated <= ?", until),
+            ("source = ?", source),
+        ):
+            if value is not None:
+                where.append(clause)
+                args.append(value)
+        if marc21 is not None:  # the flavour a record came in as; non-MARC ones count as UNIMARC
+            flavour = "json_extract(data, '$.original.flavour')"
+            where.append(f"{flavour} = 'marc21'" if marc21 else f"{flavour} IS NOT 'marc21'")
+        return " AND ".join(where), args
+
+    def stamped(
+        self,
+        after: int,
+        upto: int,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        marc21: bool | None = None,
+        limit: int = 100,
+    ) -> list[Stamped]:
+        """Records with `after < id <= upto`, deleted ones included, changed between `since` and
+        `until` (store times, bounds included), in id order: a harvest's pages."""
+        where, args = self._stamped_where(after, upto, since, until, source, marc21)
+        rows = self.db.execute(
+            f"SELECT id, data, updated, deleted FROM records WHERE {where} ORDER BY id LIMIT ?",
+            (*args, limit),
+        )
+        return [Stamped(self._record(r), r["updated"], bool(r["deleted"])) for r in rows]
+
+    def count_stamped(
+        self,
+        after: int,
+        upto: int,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        marc21: bool | None = None,
+    ) -> int:
+        where, args = self._stamped_where(after, upto, since, until, source, marc21)
+        return self.db.execute(f"SELECT count(*) FROM records WHERE {where}", args).fetchone()[0]
+
+    def get_stamped(self, record_id: int) -> Stamped | None:
+        """One record, deleted or not, with its change time."""
+        row = self.db.execute(
+            "SELECT id, data, updated, deleted FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        return Stamped(self._record(row), row["updated"], bool(row["deleted"])) if row else None
 
     # -- writing --------------------------------------------------------------------------------
     def _history(

@@ -17,9 +17,11 @@ values, all compared folded (case, accents, ligatures):
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalogue.record import Record
 from indexer.analysis import fold
 
 SAMPLE = Path(__file__).resolve().parent.parent / "records" / "themes.toml"
@@ -79,3 +81,27 @@ def load_themes(path: str | Path | None) -> list[Theme]:
             )
         )
     return themes
+
+
+def theme_matcher(themes: list[Theme]) -> Callable[[Record], list[str]]:
+    """A function giving the values of the themes a record falls under, matched as the theme
+    facet matches (descriptors and their heading roots, keywords, custom fields, all folded)."""
+    from indexer.schema import HIERARCHY_SEP, descriptor_values
+
+    wanted = [(theme.value, *theme.folded()) for theme in themes]  # folded once, not per record
+    root_sep = HIERARCHY_SEP.strip()
+
+    def match(record: Record) -> list[str]:
+        descriptors = set()
+        for value in descriptor_values(record):
+            folded = fold(value).strip()
+            descriptors |= {folded, folded.split(root_sep)[0].strip()}
+        keywords = {fold(k).strip() for k in record.keywords if k.strip()}
+        custom = {fold(f"{c.name}={c.value}") for c in record.custom if c.value}
+        return [
+            value
+            for value, by_descriptor, by_keyword, by_custom in wanted
+            if by_descriptor & descriptors or by_keyword & keywords or by_custom & custom
+        ]
+
+    return match

@@ -39,6 +39,10 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
         "MAX_CONTENT_LENGTH": 64 * 1024,  # public forms carry an id and a path
+        "OAI_REPOSITORY_IDENTIFIER": "docbase.local",  # oai:<this>:<id>; the centre's domain
+        "OAI_ADMIN_EMAIL": "documentation@example.org",
+        "OAI_PAGE_SIZE": 100,  # records (or headers) per OAI-PMH list response
+        "OAI_TOKEN_MINUTES": 60,  # lifetime of a resumption token
     }
 
 

@@ -31,6 +31,9 @@ def init_app(app: Flask) -> None:
     from web import api  # issue 10: the JSON API and its OpenAPI document
 
     api.init_app(app)
+    from web import oai  # OAI-PMH 2.0 for harvesters (union catalogues, partners)
+
+    oai.init_app(app)
 
 
 def _current_path() -> str:
