@@ -28,10 +28,10 @@ class TokenError(Exception):
 class Harvest:
     verb: str
     prefix: str
-    set_spec: str | None
-    since: str | None  # store times (bounds included)
-    until: str | None
     upto: int  # the snapshot bound: the highest record id at the first request
+    set_spec: str | None = None
+    since: str | None = None  # store times (bounds included)
+    until: str | None = None
     after: int = 0  # the last record id served
     cursor: int = 0  # records served before this page
     size: int | None = None  # the complete list's size at the first request, when known

@@ -281,7 +281,7 @@ def _new_harvest(verb: str, params: dict[str, str], tree: SetTree) -> Harvest:
     if spec is not None and tree.get(spec) is None:
         raise OaiError("badArgument", f"set inconnu « {spec} » (unknown set)")
     store = get_store()
-    harvest = Harvest(verb, fmt.prefix, spec, since, until, upto=store.last_id())
+    harvest = Harvest(verb, fmt.prefix, store.last_id(), spec, since, until)
     oai_set = tree.get(spec) if spec else None
     if oai_set is None or oai_set.theme is None:  # themes are matched record by record
         size = store.count_stamped(

@@ -4,7 +4,7 @@
 provenance); `theme` holds the records under any theme and `theme:<value>` those under one
 (matched as the theme facet matches). A setSpec is the base's name or the theme's value when it
 is made of the characters setSpec allows, else its ASCII form followed by a short hash of the
-name (`source:PMB-reseau-1b2c3d`): it stays the same as long as the name does.
+name (`source:PMB-reseau-67fafa`): it stays the same as long as the name does.
 """
 
 from __future__ import annotations
