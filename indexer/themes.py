@@ -19,6 +19,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from catalogue.record import Record
@@ -83,6 +84,11 @@ def load_themes(path: str | Path | None) -> list[Theme]:
     return themes
 
 
+@lru_cache(maxsize=50_000)  # headings repeat from record to record
+def _folded(text: str) -> str:
+    return fold(text).strip()
+
+
 def theme_matcher(themes: list[Theme]) -> Callable[[Record], list[str]]:
     """A function giving the values of the themes a record falls under, matched as the theme
     facet matches (descriptors and their heading roots, keywords, custom fields, all folded)."""
@@ -92,12 +98,14 @@ def theme_matcher(themes: list[Theme]) -> Callable[[Record], list[str]]:
     root_sep = HIERARCHY_SEP.strip()
 
     def match(record: Record) -> list[str]:
+        if not wanted:
+            return []
         descriptors = set()
         for value in descriptor_values(record):
-            folded = fold(value).strip()
-            descriptors |= {folded, folded.split(root_sep)[0].strip()}
-        keywords = {fold(k).strip() for k in record.keywords if k.strip()}
-        custom = {fold(f"{c.name}={c.value}") for c in record.custom if c.value}
+            key = _folded(value)
+            descriptors.update((key, key.split(root_sep)[0].strip()))
+        keywords = {_folded(k) for k in record.keywords if k.strip()}
+        custom = {_folded(f"{c.name}={c.value}") for c in record.custom if c.value}
         return [
             value
             for value, by_descriptor, by_keyword, by_custom in wanted

@@ -311,6 +311,8 @@ def _page(harvest: Harvest, tree: SetTree, size: int) -> tuple[list[Stamped], bo
             source=_source(oai_set),
             marc21=fmt.marc21,
             limit=size + 1,
+            # headers need no metadata; oai_dc none of the MARC fields
+            with_marc=fmt.uses_marc and harvest.verb == "ListRecords",
         )
         for row in rows:
             if tree.holds(oai_set, row.record):

@@ -82,6 +82,7 @@ class MetadataFormat:
     namespace: str
     write: Callable[[Record], str]  # the content of <metadata>
     marc21: bool | None = None  # only MARC21 records (True), only the others (False), all (None)
+    uses_marc: bool = True  # reads the record's original MARC fields (MARC writers do)
 
     def disseminates(self, record: Record) -> bool:
         return self.marc21 is None or is_marc21(record) == self.marc21
@@ -90,7 +91,9 @@ class MetadataFormat:
 METADATA_FORMATS: dict[str, MetadataFormat] = {
     f.prefix: f
     for f in (
-        MetadataFormat("oai_dc", dublincore.OAI_DC_SCHEMA, dublincore.OAI_DC_NS, _oai_dc),
+        MetadataFormat(
+            "oai_dc", dublincore.OAI_DC_SCHEMA, dublincore.OAI_DC_NS, _oai_dc, uses_marc=False
+        ),
         MetadataFormat("marcxml", MARC21_SCHEMA, MARC21_NS, _marcxml, marc21=True),
         MetadataFormat(
             "marcxchange", MARCXCHANGE_SCHEMA, MARCXCHANGE_NS, _marcxchange, marc21=False
