@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from lxml import etree
 
 from catalogue.errors import FormatError, RecordError, salvage
-from catalogue.marcxml import check_no_entities, parse_document
+from catalogue.marcxml import check_no_entities, parse_document, xml_text
 from catalogue.record import Agent, Identifier, Link, Publication, Record, Subject
 from catalogue.text import clean_doi, language_codes
 from catalogue.xmlrecovery import tolerant
@@ -223,8 +223,6 @@ WRITE_TYPES = {
     "object": "PhysicalObject",
 }
 _NOTE_ELEMENTS = (("Source : ", "source"), ("Relation : ", "relation"), ("Droits : ", "rights"))
-_NSMAP = {"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS}
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _agent_name(agent: Agent) -> str:
@@ -297,20 +295,31 @@ def _elements(record: Record) -> Iterator[tuple[str, str]]:
     yield from ((n, v) for n, v in notes if n == "rights")
 
 
+_DC_OPEN = (
+    f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" xmlns:xsi="{XSI_NS}"'
+    f' xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_SCHEMA}">'
+)
+
+
+def to_xml(record: Record) -> str:
+    """One `<oai_dc:dc>` as text (what OAI-PMH pages and `write` are made of: no tree built)."""
+    parts = [_DC_OPEN]
+    for name, value in _elements(record):
+        text = xml_text(value or "").strip()
+        if text:
+            parts.append(f"<dc:{name}>{text}</dc:{name}>")
+    parts.append("</oai_dc:dc>")
+    return "".join(parts)
+
+
 def to_element(record: Record) -> etree._Element:
     """One `<oai_dc:dc>` element (valid against oai_dc.xsd) from the current record."""
-    root = etree.Element(f"{{{OAI_DC_NS}}}dc", nsmap=_NSMAP)
-    root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
-    for name, value in _elements(record):
-        value = _INVALID_XML.sub("", value or "").strip()
-        if value:
-            etree.SubElement(root, f"{{{DC_NS}}}{name}").text = value
-    return root
+    return etree.fromstring(to_xml(record))
 
 
 def write(records: Iterable[Record]) -> Iterator[bytes]:
     """One XML document: `<collection>` around one `<oai_dc:dc>` per record, streamed."""
     yield b'<?xml version="1.0" encoding="UTF-8"?>\n<collection>\n'
     for record in records:
-        yield etree.tostring(to_element(record), encoding="utf-8") + b"\n"
+        yield (to_xml(record) + "\n").encode("utf-8")
     yield b"</collection>\n"

@@ -94,7 +94,15 @@ def theme_matcher(themes: list[Theme]) -> Callable[[Record], list[str]]:
     facet matches (descriptors and their heading roots, keywords, custom fields, all folded)."""
     from indexer.schema import HIERARCHY_SEP, descriptor_values
 
-    wanted = [(theme.value, *theme.folded()) for theme in themes]  # folded once, not per record
+    wanted = [  # as Theme.folded, through the cache: each request makes a matcher
+        (
+            theme.value,
+            {_folded(d) for d in theme.descriptors},
+            {_folded(k) for k in theme.keywords},
+            {_folded(f"{name}={value}") for name, value in theme.custom},
+        )
+        for theme in themes
+    ]
     root_sep = HIERARCHY_SEP.strip()
 
     def match(record: Record) -> list[str]:

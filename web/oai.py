@@ -14,13 +14,15 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from catalogue.marcxml import xml_attr, xml_text
 from catalogue.store import Stamped
-from indexer.themes import load_themes, resolve_themes_file
+from indexer.themes import Theme, load_themes, resolve_themes_file
 from web import security
 from web.harvest import Harvest, TokenError, Tokens
 from web.i18n import source_label
@@ -149,8 +151,15 @@ def _format(prefix: str) -> MetadataFormat:
 
 def _set_tree() -> SetTree:
     config = current_app.config
-    themes = load_themes(resolve_themes_file(config.get("THEMES_FILE"), config["INSTANCE"]))
-    return SetTree(get_store().sources(), themes, source_label)
+    path = resolve_themes_file(config.get("THEMES_FILE"), config["INSTANCE"])
+    stamp = path.stat().st_mtime_ns if path else 0
+    return SetTree(get_store().sources(), _themes(path, stamp), source_label)
+
+
+@lru_cache(maxsize=4)
+def _themes(path: Path | None, stamp: int) -> list[Theme]:
+    """The themes file read again only when it changes (`stamp`: its modification time)."""
+    return load_themes(path)
 
 
 def _header(stamped: Stamped, tree: SetTree) -> str:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lxml import etree
-
 from catalogue import dublincore, marc21, marcxml, pmbxml, unimarc
 from catalogue.record import Record
 
@@ -30,7 +28,7 @@ def is_marc21(record: Record) -> bool:
 
 
 def _oai_dc(record: Record) -> str:
-    return etree.tostring(dublincore.to_element(record), encoding="unicode")
+    return dublincore.to_xml(record)
 
 
 def _marcxml(record: Record) -> str:
