@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from search import make_store, rss_mb  # noqa: E402  (bench/search.py, beside this script)
+from search import load_average, make_store, rss_mb  # noqa: E402  (bench/search.py, beside this script)
 
 BEGIN, END = "<!-- bench/oai.py: begin -->", "<!-- bench/oai.py: end -->"
 TARGET = 2000  # records/s
@@ -60,7 +60,7 @@ def harvest(client, prefix: str) -> dict:
     }
 
 
-def markdown(count: int, page_size: int, results: list[dict], rss: float) -> str:
+def markdown(count: int, page_size: int, results: list[dict], rss: float, load: str) -> str:
     rows = "\n".join(
         f"| `{r['prefix']}` | {r['records']:,} | {r['pages']:,} | {r['seconds']:.1f} s |"
         f" **{r['rate']:,.0f} records/s** | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} ms |"
@@ -69,7 +69,7 @@ def markdown(count: int, page_size: int, results: list[dict], rss: float) -> str
     return f"""## OAI-PMH: a full harvest (`bench/oai.py`)
 
 `python bench/oai.py --records {count}` — {date.today().isoformat()}, 2 cores shared with other
-jobs, Python {platform.python_version()}. A store of {count:,} records (bench/search.py's, varied
+jobs (load average {load} at the start), Python {platform.python_version()}. A store of {count:,} records (bench/search.py's, varied
 from the real UNIMARC and MARC21 samples) harvested with ListRecords from the first request to
 the last resumption token, pages of {page_size} (`OAI_PAGE_SIZE`), every page through Flask's test
 client in one process (no HTTP, one core). Target: ≥ {TARGET:,} records/s for `oai_dc`.
@@ -121,6 +121,7 @@ def main() -> None:
          "OAI_PAGE_SIZE": args.page_size}
     )  # fmt: skip
     client = app.test_client()
+    load = load_average()
     results = []
     for prefix in args.prefixes:
         result = harvest(client, prefix)
@@ -128,7 +129,7 @@ def main() -> None:
             assert result["records"] == expected, (result["records"], expected)
         print(result, flush=True)
         results.append(result)
-    text = markdown(args.records, args.page_size, results, rss_mb())
+    text = markdown(args.records, args.page_size, results, rss_mb(), load)
     print(text)
     if args.readme:
         write_section(args.readme, text)
