@@ -94,6 +94,10 @@ def test_round_trip_through_the_reader(fixtures) -> None:
         assert [a.sort_name for a in after.agents] == [
             dublincore._agent_name(a) for a in before.agents
         ]
+        # secondary responsibility goes out as dc:contributor and comes back so
+        assert [a.responsibility == "secondary" for a in after.agents] == [
+            a.responsibility == "secondary" for a in before.agents
+        ]
         assert after.isbns == before.isbns and after.issns == before.issns
         # written as stored (ISO 639-2); the reader knows the centre's languages only
         assert after.languages == [c for c in before.languages if language_code(c)]
@@ -104,6 +108,7 @@ def test_round_trip_through_the_reader(fixtures) -> None:
         assert topics == [" ".join(x.split()) for x in labels]
         assert [s.label for s in after.subjects if s.kind == "geographic"] == before.geographic
     assert any(r.isbns for r in back) and any(r.agents for r in back)
+    assert any(a.responsibility == "secondary" for r in back for a in r.agents)
 
 
 WRITTEN = {"book", "article", "chapter", "thesis", "report", "proceedings", "image", "sound"}

@@ -383,7 +383,7 @@ def test_a_whole_harvest_by_a_real_client_matches_the_store(client, app) -> None
 
 # -- an instance of its own, changed during the tests ----------------------------------------
 
-OLD = "2020-01-15T10:00:00.000000Z"
+OLD = "2020-01-15T10:00:00.250000Z"  # within the second: until …10:00:00Z includes it
 
 
 @pytest.fixture()
