@@ -501,3 +501,27 @@ def test_records_saved_mid_harvest_are_neither_skipped_nor_served_twice(own) -> 
     # the next incremental harvest, from the first response's date, brings every change
     later = ids_of(harvest(client, "ListIdentifiers", metadataPrefix="oai_dc", **{"from": started}))
     assert later == sorted([early, late, gone, new])
+
+
+def test_theme_sets_agree_with_the_theme_facet(client, app) -> None:
+    """A theme set holds the records the search's theme facet finds: every work of the facet
+    has a copy in the set, and every record of the set belongs to one of those works."""
+    from indexer.search import SearchRequest
+    from web.searching import get_searcher
+
+    root = oai(client, verb="ListSets")
+    themes = [s[len("theme:") :] for s in root.xpath("//o:setSpec/text()", namespaces=NS)
+              if s.startswith("theme:")]  # fmt: skip
+    checked = 0
+    for value in themes:
+        with app.test_request_context():
+            result = get_searcher().search(
+                SearchRequest(filters={"theme": [value]}, per_page=5000, with_facets=False)
+            )
+        works = [{hit.id, *hit.copies} for hit in result.hits]
+        pages = harvest(client, "ListIdentifiers", metadataPrefix="oai_dc", set=f"theme:{value}")
+        in_set = set(ids_of(pages)) if headers(pages) else set()
+        assert all(work & in_set for work in works), value
+        assert in_set <= set().union(*works), value
+        checked += bool(works)
+    assert checked >= 3
