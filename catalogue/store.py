@@ -124,6 +124,15 @@ def prepare(record: Record) -> Prepared:
     )
 
 
+# the parts of a record's JSON a theme is matched on (Store.stamped with headings_only)
+_HEADINGS = (
+    "json_object('source', json_extract(data, '$.source'),"
+    " 'subjects', json(coalesce(json_extract(data, '$.subjects'), '[]')),"
+    " 'keywords', json(coalesce(json_extract(data, '$.keywords'), '[]')),"
+    " 'custom', json(coalesce(json_extract(data, '$.custom'), '[]'))) AS data"
+)
+
+
 class Store:
     """A catalogue store in one SQLite file; open one per process (or per thread)."""
 
@@ -312,8 +321,12 @@ class Store:
         until: str | None,
         source: str | None,
         marc21: bool | None,
+        ids: list[int] | None = None,
     ) -> tuple[str, list[Any]]:
         where, args = ["id > ?", "id <= ?"], [after, upto]
+        if ids is not None:  # at most a few hundred: one chunk of a set's members
+            where.append(f"id IN ({','.join('?' * len(ids))})")
+            args.extend(ids)
         for clause, value in (
             ("updated >= ?", since),
             ("updated <= ?", until),
@@ -338,13 +351,19 @@ class Store:
         marc21: bool | None = None,
         limit: int = 100,
         with_marc: bool = True,
+        headings_only: bool = False,
+        ids: list[int] | None = None,
     ) -> list[Stamped]:
         """Records with `after < id <= upto`, deleted ones included, changed between `since` and
         `until` (store times, bounds included), in id order: a harvest's pages. Without
         `with_marc` the decoded MARC fields are left in SQLite (half the JSON of a MARC record,
-        which only MARC writers read)."""
-        where, args = self._stamped_where(after, upto, since, until, source, marc21)
+        which only MARC writers read); with `headings_only` the records hold only their source,
+        subjects, keywords and custom fields (what a theme is matched on: a scan that skips
+        most records reads little); `ids` keeps only those records."""
+        where, args = self._stamped_where(after, upto, since, until, source, marc21, ids)
         data = "data" if with_marc else "json_remove(data, '$.original.marc') AS data"
+        if headings_only:
+            data = _HEADINGS
         rows = self.db.execute(
             f"SELECT id, {data}, updated, deleted FROM records WHERE {where} ORDER BY id LIMIT ?",
             (*args, limit),

@@ -11,6 +11,7 @@ noRecordsMatch), never an error page.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from web import security
 from web.harvest import Harvest, TokenError, Tokens
 from web.i18n import source_label
 from web.oaiformats import METADATA_FORMATS, MetadataFormat
-from web.oaisets import OaiSet, SetTree
+from web.oaisets import OaiSet, SetTree, ThemeMembers
 from web.searching import get_store
 
 bp = Blueprint("oai", __name__)
@@ -306,31 +307,51 @@ def _source(oai_set: OaiSet | None) -> str | None:
 
 def _page(harvest: Harvest, tree: SetTree, size: int) -> tuple[list[Stamped], bool]:
     """Up to `size` records after the harvest's last one, and whether more follow."""
-    store = get_store()
     fmt = METADATA_FORMATS[harvest.prefix]
     oai_set = tree.get(harvest.set_spec) if harvest.set_spec else None
-    found: list[Stamped] = []
-    after = harvest.after
-    while True:
+    # headers need no metadata; oai_dc none of the MARC fields
+    with_marc = fmt.uses_marc and harvest.verb == "ListRecords"
+    filters = {
+        "since": harvest.since,
+        "until": harvest.until,
+        "source": _source(oai_set),
+        "marc21": fmt.marc21,
+    }
+    store = get_store()
+    if oai_set is None or oai_set.theme is None:  # SQL filters it all
         rows = store.stamped(
-            after,
-            harvest.upto,
-            since=harvest.since,
-            until=harvest.until,
-            source=_source(oai_set),
-            marc21=fmt.marc21,
-            limit=size + 1,
-            # headers need no metadata; oai_dc none of the MARC fields
-            with_marc=fmt.uses_marc and harvest.verb == "ListRecords",
+            harvest.after, harvest.upto, **filters, limit=size + 1, with_marc=with_marc
         )
-        for row in rows:
-            if tree.holds(oai_set, row.record):
-                found.append(row)
-                if len(found) > size:
-                    return found[:size], True
-        if len(rows) <= size:
-            return found, False
-        after = rows[-1].record.id or after
+        return rows[:size], len(rows) > size
+    members = _theme_members().members(oai_set.theme)
+    start, end = bisect_right(members, harvest.after), bisect_right(members, harvest.upto)
+    found: list[Stamped] = []
+    for pos in range(start, end, 500):
+        found += store.stamped(
+            harvest.after,
+            harvest.upto,
+            **filters,
+            ids=members[pos : min(pos + 500, end)],
+            limit=size + 1 - len(found),
+            with_marc=with_marc,
+        )
+        if len(found) > size:
+            break
+    return found[:size], len(found) > size
+
+
+def _theme_members() -> ThemeMembers:
+    """The process's theme membership for this store and themes file, up to date."""
+    config = current_app.config
+    path = resolve_themes_file(config.get("THEMES_FILE"), config["INSTANCE"])
+    key = (config["STORE_PATH"], path, path.stat().st_mtime_ns if path else 0)
+    cache = current_app.extensions.setdefault("oai_theme_members", {})
+    if key not in cache:
+        cache.clear()  # another themes file: the old membership is no use
+        cache[key] = ThemeMembers(_themes(*key[1:]))
+    members = cache[key]
+    members.refresh(get_store())
+    return members
 
 
 def _list(verb: str, params: dict[str, str]) -> str:

@@ -525,3 +525,27 @@ def test_theme_sets_agree_with_the_theme_facet(client, app) -> None:
         assert in_set <= set().union(*works), value
         checked += bool(works)
     assert checked >= 3
+
+
+def test_theme_sets_follow_the_changes_of_records(own) -> None:
+    """The process keeps which records fall under which theme, updated from the change feed."""
+    client = own.test_client()
+
+    def habitat() -> list[int]:
+        pages = harvest(client, "ListIdentifiers", metadataPrefix="oai_dc", set="theme:habitat")
+        return ids_of(pages) if error_code(pages[0]) is None else []
+
+    before = habitat()
+    with Store(own.config["STORE_PATH"]) as store:
+        record = store.get(before[0]) if before else None
+        new = store.save(
+            Record(source="tests-web", source_id="logement", title="Le logement social en 2024",
+                   subjects=[Subject("Logement social")])
+        ).record_id  # fmt: skip
+        if record is not None:  # its descriptors removed: out of the theme
+            record.subjects, record.keywords, record.custom = [], [], []
+            store.save(record)
+    after = habitat()
+    assert new in after and new not in before
+    assert before and before[0] not in after
+    assert sorted(set(before) - {before[0]} | {new}) == after
