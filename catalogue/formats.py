@@ -60,7 +60,7 @@ FORMATS: dict[str, Format] = {
                "catalogue.pmbxml:read", "catalogue.pmbxml:write",
                "PMB's own XML export"),
         Format("dc", "Dublin Core XML (oai_dc, OAI-PMH)", "application/xml", "xml",
-               "catalogue.dublincore:read", None,
+               "catalogue.dublincore:read", "catalogue.dublincore:write",
                "Dublin Core XML: oai_dc records of OAI-PMH responses, plain DC documents"),
         Format("ris", "RIS", "application/x-research-info-systems", "ris",
                "catalogue.ris:read", "catalogue.ris:write",

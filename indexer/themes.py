@@ -17,9 +17,12 @@ values, all compared folded (case, accents, ligatures):
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from catalogue.record import Record
 from indexer.analysis import fold
 
 SAMPLE = Path(__file__).resolve().parent.parent / "records" / "themes.toml"
@@ -79,3 +82,42 @@ def load_themes(path: str | Path | None) -> list[Theme]:
             )
         )
     return themes
+
+
+@lru_cache(maxsize=50_000)  # headings repeat from record to record
+def _folded(text: str) -> str:
+    return fold(text).strip()
+
+
+def theme_matcher(themes: list[Theme]) -> Callable[[Record], list[str]]:
+    """A function giving the values of the themes a record falls under, matched as the theme
+    facet matches (descriptors and their heading roots, keywords, custom fields, all folded)."""
+    from indexer.schema import HIERARCHY_SEP, descriptor_values
+
+    wanted = [  # as Theme.folded, through the cache: each request makes a matcher
+        (
+            theme.value,
+            {_folded(d) for d in theme.descriptors},
+            {_folded(k) for k in theme.keywords},
+            {_folded(f"{name}={value}") for name, value in theme.custom},
+        )
+        for theme in themes
+    ]
+    root_sep = HIERARCHY_SEP.strip()
+
+    def match(record: Record) -> list[str]:
+        if not wanted:
+            return []
+        descriptors = set()
+        for value in descriptor_values(record):
+            key = _folded(value)
+            descriptors.update((key, key.split(root_sep)[0].strip()))
+        keywords = {_folded(k) for k in record.keywords if k.strip()}
+        custom = {_folded(f"{c.name}={c.value}") for c in record.custom if c.value}
+        return [
+            value
+            for value, by_descriptor, by_keyword, by_custom in wanted
+            if by_descriptor & descriptors or by_keyword & keywords or by_custom & custom
+        ]
+
+    return match

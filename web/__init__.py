@@ -47,6 +47,10 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES_ACCOUNT": 5,  # then that account is refused until the window passes
         "LOGIN_MAX_FAILURES_ADDRESS": 20,  # and that address, whatever account it tries
         "THESAURUS_MAX_UPLOAD": 20 * 1024 * 1024,  # a thesaurus file uploaded by the staff
+        "OAI_REPOSITORY_IDENTIFIER": "docbase.local",  # oai:<this>:<id>; the centre's domain
+        "OAI_ADMIN_EMAIL": "documentation@example.org",
+        "OAI_PAGE_SIZE": 100,  # records (or headers) per OAI-PMH list response
+        "OAI_TOKEN_MINUTES": 60,  # lifetime of a resumption token
     }
 
 
