@@ -22,6 +22,7 @@ from pymarc import marc8_mapping
 
 from catalogue import iso2709
 from catalogue.errors import FormatError, RecordError, salvage
+from catalogue.marc import families
 from catalogue.record import (
     Agent,
     Classification,
@@ -1102,11 +1103,20 @@ _COUNTRY_CODES = {v: k for k, v in reversed(_COUNTRIES.items())}
 
 
 def from_record(record: Record) -> tuple[str, list[list[Any]]]:
-    """The MARC21 leader and fields of a record: its own fields when it came as MARC21."""
+    """The MARC21 leader and fields of a record.
+
+    A record read from MARC21 goes out as its original fields, with every field family whose
+    model values were edited regenerated from the model (`catalogue.marc.families`); any other
+    record is built from the model.
+    """
     original = record.original
     if original.flavour == "marc21" and original.marc:
-        leader = (original.leader + " " * 24)[:24]
-        return leader[:9] + "a" + leader[10:], original.marc
+        mapped = to_record(original.leader, original.marc)
+        leader, fields = families.regenerate(
+            families.marc21_families, record, mapped, (original.leader, original.marc), _build
+        )
+        leader = (leader + " " * 24)[:24]
+        return leader[:9] + "a" + leader[10:], fields
     return _build(record)
 
 
