@@ -1113,7 +1113,12 @@ def from_record(record: Record) -> tuple[str, list[list[Any]]]:
     if original.flavour == "marc21" and original.marc:
         mapped = to_record(original.leader, original.marc)
         leader, fields = families.regenerate(
-            families.marc21_families, record, mapped, (original.leader, original.marc), _build
+            families.marc21_families,
+            record,
+            mapped,
+            (original.leader, original.marc),
+            _build,
+            to_record,
         )
         leader = (leader + " " * 24)[:24]
         return leader[:9] + "a" + leader[10:], fields
@@ -1151,7 +1156,7 @@ def _build(record: Record) -> tuple[str, list[list[Any]]]:
         elif identifier.scheme == "ean":
             data("024", "3", " ", [("a", identifier.value)])
         else:
-            data("024", "8", " ", [("a", identifier.value)])
+            data("024", "8", " ", [("a", identifier.value), ("q", identifier.qualifier)])
     if record.languages or record.original_languages:
         data(
             "041",
@@ -1247,6 +1252,9 @@ def _build(record: Record) -> tuple[str, list[list[Any]]]:
             ],
         )
     for item in record.items:
+        if _koha_item(item):
+            data("952", " ", " ", _koha_subfields(item))
+            continue
         data(
             "852",
             " ",
@@ -1265,6 +1273,25 @@ def _build(record: Record) -> tuple[str, list[list[Any]]]:
     # tag order, except that subjects keep the model's order (the first is the main one)
     fields.sort(key=lambda f: (f[0][0], "" if f[0][0] == "6" else f[0]))
     return leader, fields
+
+
+def _koha_item(item: Item) -> bool:
+    # codes (section, status, document type) only Koha's 952 carries; 852 keeps a location
+    codes = item.section_code or item.status_code or item.doc_type_code
+    return bool(codes) and not (item.location or item.section or item.status)
+
+
+def _koha_subfields(item: Item) -> list[tuple[str, str]]:
+    return [
+        ("a", item.owner),
+        ("c", item.location_code),
+        ("o", item.call_number),
+        ("p", item.barcode),
+        ("7", item.status_code),
+        ("8", item.section_code),
+        ("y", item.doc_type_code),
+        ("z", item.note),
+    ]
 
 
 def _agent_field(agent: Agent, first: str) -> list[Any]:

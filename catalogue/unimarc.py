@@ -1188,10 +1188,20 @@ def _build(record: Record) -> tuple[str, list[list[Any]]]:
             ]
             add(_field("995", " ", " ", subs))
     fields = [f for f in out if f is not None]
-    # tag order (stable: repeated fields keep theirs), except that subjects keep the model's
-    # order whatever their tags: the first is the main one, and it must read back first
-    fields.sort(key=lambda f: "600" if f[0] in _SUBJECT_TAG_SET else f[0])
+    # tag order (stable: repeated fields keep theirs), except that subjects and agents keep
+    # the model's order whatever their tags: it must read back the same (the first subject is
+    # the main one)
+    fields.sort(key=_build_order)
     return leader, fields
+
+
+def _build_order(field: list[Any]) -> str:
+    tag = field[0]
+    if tag in _SUBJECT_TAG_SET:
+        return "600"
+    if tag[0] == "7" and tag[1] in "01":
+        return "700"
+    return tag
 
 
 def from_record(record: Record) -> tuple[str, list[list[Any]]]:
@@ -1207,7 +1217,7 @@ def from_record(record: Record) -> tuple[str, list[list[Any]]]:
         fields = [f for f in original.marc if isinstance(f, list | tuple) and len(f) in (2, 4)]
         mapped = to_record(original.leader, original.marc)
         leader, fields = families.regenerate(
-            families.unimarc_families, record, mapped, (original.leader, fields), _build
+            families.unimarc_families, record, mapped, (original.leader, fields), _build, to_record
         )
         return _leader_for_pmb(leader), _with_utf8_100(fields)
     return _build(record)

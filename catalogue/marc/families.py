@@ -61,29 +61,44 @@ def regenerate(
     mapped: Record,
     original: Built,
     build: Callable[[Record], Built],
+    read: Callable[[str, list[MarcField]], Record],
 ) -> Built:
     """The leader and fields to write for a MARC-origin record (see the module's docstring).
 
     `mapped` is what the original fields map to (`to_record(original.leader, original.marc)`),
-    `original` the original leader and fields, `build` the flavour's model-only builder. An
-    untouched record gets its original fields back, the same objects.
+    `original` the original leader and fields, `build` the flavour's model-only builder and
+    `read` its reader. An untouched record gets its original fields back, the same objects.
+    Families read from each other's fields (UNIMARC agents from 200 $f when there is no 7xx):
+    a family the result would read back otherwise than the model says is regenerated too.
     """
-    leader, fields = original
     changed = changed_families(families, current, mapped)
     if not changed:
-        return leader, fields
-    built_leader, built = build(current)
-    out = list(fields)
+        return original
+    built = build(current)
+    while True:
+        leader, fields = _merge(changed, current, mapped, original, built)
+        again = read(leader, fields)
+        more = [f for f in families if f not in changed and f.changed(current, again)]
+        if not more:
+            return leader, fields
+        changed += more
+
+
+def _merge(
+    changed: list[Family], current: Record, mapped: Record, original: Built, built: Built
+) -> Built:
+    leader, out = original[0], list(original[1])
+    built_leader, built_fields = built
     used: set[int] = set()  # generated fields already placed (two families may claim one)
     for family in changed:
-        new = [f for f in built if id(f) not in used and family.claims(f, current)]
+        new = [f for f in built_fields if id(f) not in used and family.claims(f, current)]
         used.update(id(f) for f in new)
         _replace(out, [i for i, f in enumerate(out) if family.claims(f, mapped)], new)
         for tag, start, end in family.positions:
             if tag == "leader":
                 leader = _patch(leader.ljust(24), built_leader, start, end)
             else:
-                _patch_field(out, built, tag, start, end)
+                _patch_field(out, built_fields, tag, start, end)
     return leader, out
 
 

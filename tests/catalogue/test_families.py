@@ -250,3 +250,48 @@ def test_pymarc_reads_the_marc21_export_of_an_edit() -> None:
     assert [f.tag for f in parsed.get_fields("001", "035")] == [
         f[0] for f in record.original.marc if f[0] in ("001", "035")
     ]
+
+
+def test_agents_read_from_the_statement_of_responsibility_stay() -> None:
+    # no 7xx: the reader takes the agents from 200 $f; once $f is edited, they are written
+    # as 7xx so that they read back as they were, not as the new statement
+    data = (FIXTURES / "unimarc/medialab_periouni.mrc").read_bytes()
+    (record,) = [r for r in unimarc.read(data) if r.source_id == "03746650X"]
+    assert isinstance(record, Record)
+    assert not [f for f in record.original.marc if f[0][0] == "7"] and record.agents
+    edited = _copy(record)
+    edited.responsibility = "sous la direction de Jacques Donzelot"
+    for fmt in OWN_FORMATS["unimarc"]:
+        back = _write_and_read(edited, fmt)
+        assert back.responsibility == edited.responsibility
+        assert back.agents == record.agents
+        assert [f[0] for f in back.original.marc if f[0][0] == "7"] == ["700"]
+
+
+def test_agents_keep_the_model_s_order_in_unimarc() -> None:
+    (record,) = [r for r in _records("unimarc") if r.source_id == "091880394"]
+    edited = _copy(record)
+    edited.agents.append(Agent("ANRU", kind="corporate", role="070", responsibility="other"))
+    edited.agents.append(Agent("Zola", "Émile", role="080", responsibility="secondary"))
+    back = _write_and_read(edited, "unimarc")
+    assert back.agents == edited.agents
+
+
+def test_koha_items_and_other_identifiers_survive_the_marc21_builder() -> None:
+    (record,) = [r for r in _records("marc21") if r.source_id == "43037890"]
+    edited = _copy(record)
+    edited.items = [  # 852 are read before 952
+        Item(call_number="307 DON", barcode="B3", location="Salle 1", location_code="S1"),
+        Item(call_number="307 DON", barcode="B1", location_code="S1", section_code="F"),
+        Item(call_number="307 DON", barcode="B2", status_code="1", doc_type_code="BK"),
+    ]
+    edited.identifiers.append(Identifier("other", "ark:/12148/cb1", "BnF"))
+    for fmt in OWN_FORMATS["marc21"]:
+        back = _write_and_read(edited, fmt)
+        assert back.items == edited.items
+        assert back.identifiers == edited.identifiers
+        assert [f[0] for f in back.original.marc if f[0] in ("852", "952")] == [
+            "852",
+            "952",
+            "952",
+        ]
