@@ -121,7 +121,9 @@ def _patch(text: str, source: str, start: int, end: int) -> str:
     return text.ljust(width)[:start] + source.ljust(end)[start:end] + text.ljust(width)[end:]
 
 
-def _patch_field(out: list[MarcField], built: list[MarcField], tag: str, start: int, end: int):
+def _patch_field(
+    out: list[MarcField], built: list[MarcField], tag: str, start: int, end: int
+) -> None:
     """Copy positions start:end of the generated control field (or coded $a) into the original."""
     source = next((f for f in built if f[0] == tag), None)
     if source is None:
