@@ -92,8 +92,10 @@ def _merge(
     used: set[int] = set()  # generated fields already placed (two families may claim one)
     for family in changed:
         new = [f for f in built_fields if id(f) not in used and family.claims(f, current)]
+        # original fields only: a field another family just wrote stays
+        claimed = [i for i, f in enumerate(out) if id(f) not in used and family.claims(f, mapped)]
         used.update(id(f) for f in new)
-        _replace(out, [i for i, f in enumerate(out) if family.claims(f, mapped)], new)
+        _replace(out, claimed, new)
         for tag, start, end in family.positions:
             if tag == "leader":
                 leader = _patch(leader.ljust(24), built_leader, start, end)

@@ -305,3 +305,26 @@ def test_koha_items_and_other_identifiers_survive_the_marc21_builder() -> None:
             "952",
             "952",
         ]
+
+
+def test_two_families_of_one_field_both_reach_it() -> None:
+    # a PMB issue: 200 holds the title ($a) and the host's number and issue title ($h $i)
+    marc = [
+        ["001", "88-bull"],
+        ["035", " ", " ", [["a", "(PMB)88"]]],
+        ["200", "1", " ", [["a", "Problèmes politiques et sociaux"], ["h", "n° 1021"]]],
+        ["210", " ", " ", [["d", "mai 2019"]]],
+        ["461", " ", " ", [["t", "Problèmes politiques et sociaux"], ["x", "0015-9743"]]],
+    ]
+    record = unimarc.to_record("00000nas2 2200000   450 ", marc)
+    assert record.doc_type == "issue" and record.host is not None
+    edited = _copy(record)
+    edited.title = "Problèmes politiques et sociaux (Paris)"
+    assert edited.host is not None
+    edited.host.number = "n° 1022"
+    edited.host.issue_title = "L'eau"
+    for fmt in OWN_FORMATS["unimarc"]:
+        back = _write_and_read(edited, fmt)
+        assert [f[0] for f in back.original.marc].count("200") == 1
+        assert (back.title, back.host) == (edited.title, edited.host)
+        assert back.original.marc[1] == marc[1]  # 035 as it came
