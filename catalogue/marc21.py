@@ -22,6 +22,7 @@ from pymarc import marc8_mapping
 
 from catalogue import iso2709
 from catalogue.errors import FormatError, RecordError, salvage
+from catalogue.marc import families
 from catalogue.record import (
     Agent,
     Classification,
@@ -1102,11 +1103,25 @@ _COUNTRY_CODES = {v: k for k, v in reversed(_COUNTRIES.items())}
 
 
 def from_record(record: Record) -> tuple[str, list[list[Any]]]:
-    """The MARC21 leader and fields of a record: its own fields when it came as MARC21."""
+    """The MARC21 leader and fields of a record.
+
+    A record read from MARC21 goes out as its original fields, with every field family whose
+    model values were edited regenerated from the model (`catalogue.marc.families`); any other
+    record is built from the model.
+    """
     original = record.original
     if original.flavour == "marc21" and original.marc:
-        leader = (original.leader + " " * 24)[:24]
-        return leader[:9] + "a" + leader[10:], original.marc
+        mapped = to_record(original.leader, original.marc)
+        leader, fields = families.regenerate(
+            families.marc21_families,
+            record,
+            mapped,
+            (original.leader, original.marc),
+            _build,
+            to_record,
+        )
+        leader = (leader + " " * 24)[:24]
+        return leader[:9] + "a" + leader[10:], fields
     return _build(record)
 
 
@@ -1141,7 +1156,7 @@ def _build(record: Record) -> tuple[str, list[list[Any]]]:
         elif identifier.scheme == "ean":
             data("024", "3", " ", [("a", identifier.value)])
         else:
-            data("024", "8", " ", [("a", identifier.value)])
+            data("024", "8", " ", [("a", identifier.value), ("q", identifier.qualifier)])
     if record.languages or record.original_languages:
         data(
             "041",
@@ -1237,6 +1252,9 @@ def _build(record: Record) -> tuple[str, list[list[Any]]]:
             ],
         )
     for item in record.items:
+        if _koha_item(item):
+            data("952", " ", " ", _koha_subfields(item))
+            continue
         data(
             "852",
             " ",
@@ -1255,6 +1273,25 @@ def _build(record: Record) -> tuple[str, list[list[Any]]]:
     # tag order, except that subjects keep the model's order (the first is the main one)
     fields.sort(key=lambda f: (f[0][0], "" if f[0][0] == "6" else f[0]))
     return leader, fields
+
+
+def _koha_item(item: Item) -> bool:
+    # codes (section, status, document type) only Koha's 952 carries; 852 keeps a location
+    codes = item.section_code or item.status_code or item.doc_type_code
+    return bool(codes) and not (item.location or item.section or item.status)
+
+
+def _koha_subfields(item: Item) -> list[tuple[str, str]]:
+    return [
+        ("a", item.owner),
+        ("c", item.location_code),
+        ("o", item.call_number),
+        ("p", item.barcode),
+        ("7", item.status_code),
+        ("8", item.section_code),
+        ("y", item.doc_type_code),
+        ("z", item.note),
+    ]
 
 
 def _agent_field(agent: Agent, first: str) -> list[Any]:

@@ -29,6 +29,7 @@ from typing import Any
 
 from catalogue import iso2709, iso5426, punctuation
 from catalogue.errors import RecordError, salvage
+from catalogue.marc import families
 from catalogue.record import (
     BIB_LEVELS,
     Agent,
@@ -959,6 +960,7 @@ _SUBJECT_TAGS = {
     "geographic": "607",
     "form": "608",
 }
+_SUBJECT_TAG_SET = frozenset(_SUBJECT_TAGS.values())
 _SCHEME_TAGS = {"dewey": "676", "udc": "675", "lcc": "680"}
 _PRICE = re.compile(r"\d.*(€|eur|EUR|F|FRF|\$|£)|^(€|EUR|\$|£)\s*\d")
 
@@ -1186,20 +1188,38 @@ def _build(record: Record) -> tuple[str, list[list[Any]]]:
             ]
             add(_field("995", " ", " ", subs))
     fields = [f for f in out if f is not None]
-    fields.sort(key=lambda f: f[0])  # stable: repeated fields keep their order
+    # tag order (stable: repeated fields keep theirs), except that subjects and agents keep
+    # the model's order whatever their tags: it must read back the same (the first subject is
+    # the main one)
+    fields.sort(key=_build_order)
     return leader, fields
+
+
+def _build_order(field: list[Any]) -> str:
+    tag = field[0]
+    if tag in _SUBJECT_TAG_SET:
+        return "600"
+    if tag[0] == "7" and tag[1] in "01":
+        return "700"
+    return tag
 
 
 def from_record(record: Record) -> tuple[str, list[list[Any]]]:
     """The leader and UNIMARC fields to write for a record.
 
-    A record read from UNIMARC goes out as it came (its fields unchanged), declared UTF-8 in 100
-    and with PMB's leader; any other record is built from the model.
+    A record read from UNIMARC goes out as its original fields, with every field family whose
+    model values were edited regenerated from the model (`catalogue.marc.families`), declared
+    UTF-8 in 100 and with PMB's leader: untouched, it goes out field for field. Any other record
+    is built from the model.
     """
     original = record.original
     if original.flavour == "unimarc" and original.marc:
         fields = [f for f in original.marc if isinstance(f, list | tuple) and len(f) in (2, 4)]
-        return _leader_for_pmb(original.leader), _with_utf8_100(fields)
+        mapped = to_record(original.leader, original.marc)
+        leader, fields = families.regenerate(
+            families.unimarc_families, record, mapped, (original.leader, fields), _build, to_record
+        )
+        return _leader_for_pmb(leader), _with_utf8_100(fields)
     return _build(record)
 
 

@@ -129,6 +129,12 @@ def test_an_edit_reaches_the_search_and_the_record(app, staff):
     assert stored(app, 1).title.endswith("(édition corrigée)")
     hits = staff.get("/api/search?q=corrigée").get_json()["hits"]
     assert [h["id"] for h in hits] == [1]
+    for name in ("unimarc", "unimarcxml", "pmbxml", "marc21", "marcxml", "ris", "dc"):
+        fmt = formats.get(name)
+        (back,) = list(fmt.read(staff.get(f"/notice/1.{formats.url_suffix(fmt)}").data))
+        assert back.title.startswith("Ségrégation urbaine et mixité sociale (édition corrigée)"), (
+            name
+        )
     with Store(app.config["STORE_PATH"]) as store:
         assert [h.action for h in store.history(1)][-1] == "edit"
         assert store.history(1)[-1].actor == "marie"

@@ -300,12 +300,27 @@ def test_from_record_keeps_fields_and_creates_100() -> None:
     (old100,) = _field(record, "100")
     assert old100[3][0][1] == "        d1884    k    frea03        "  # the record is untouched
 
+
+def test_the_model_wins_over_the_original_fields() -> None:
+    # a record whose model lost its title, authors, subjects…: its original fields are its
+    # provenance, not what goes out (they did, until issue 9)
+    record = _by_id("medialab_cotesBR.mrc", "097239895")
     stripped = Record(original=Original(flavour="unimarc", leader=record.original.leader))
     stripped.original.marc = [f for f in record.original.marc if f[0] != "100"]
     _, fields = unimarc.from_record(stripped)
     tags = [f[0] for f in fields]
     assert tags.count("100") == 1 and tags == sorted(tags)
     assert [f for f in fields if f[0] == "100"][0][3][0][1][26:30] == "50  "
+    (f200,) = [f for f in fields if f[0] == "200"]
+    assert f200[3] == [["a", "[sans titre]"]]  # not the original title
+    assert not {"101", "102", "210", "215", "700", "995"} & set(tags)  # the model has none
+    # fields no family maps go out as they came: ids, 105/106 codes, 801, local 830 and 9xx
+    unmapped = ("001", "002", "005", "105", "106", "801", "830", "945", "991", "992")
+    assert [f for f in fields if f[0] != "100" and f[0] != "200"] == [
+        f for f in stripped.original.marc if f[0] in unmapped
+    ]
+    (back,) = list(unimarc.read(b"".join(unimarc.write([stripped]))))
+    assert back.title == "[sans titre]" and back.agents == [] and back.items == []
 
 
 # -- ISO 5426 and Latin-1 ------------------------------------------------------------------------
