@@ -252,13 +252,14 @@ def test_bitmaps_and_by_document_counting_agree(searcher) -> None:
     import numpy as np
 
     from indexer.arrays import Hits
+    from indexer.request import evaluate
 
-    state = searcher._state
+    state = searcher.live.state
     n = state.arrays.n
     rng = np.random.default_rng(5)
     masks = [state.arrays.live, np.zeros(n, dtype=bool)]
     for q in ("politique", "annee:1950-2000", "sociologie -histoire"):
-        masks.append(searcher._compute(state, SearchRequest(q=q)).final)
+        masks.append(evaluate(state, searcher.facets, SearchRequest(q=q)).final)
     for share in (0.01, 0.3, 0.9):
         masks.append((rng.random(n) < share) & state.arrays.live)
     with_bitmaps = 0

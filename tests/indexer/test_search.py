@@ -253,7 +253,7 @@ def test_cached_words_give_the_same_hits(searcher, monkeypatch) -> None:
     first = searcher.search(request)
     again = searcher.search(request)  # words from the engine's cache
     monkeypatch.setattr(engine, "WORDS_CACHE_BYTES", 0)  # each word pushes the others out
-    state = searcher._state
+    state = searcher.live.state
     state.engine._words.clear()
     state.engine._words_bytes = 0
     state.results.clear()
