@@ -40,7 +40,7 @@ def facet_page(
         selected.get(facet.name, []),
         excluded.get(facet.name, []),
         limit=per_page,
-        prefix=prefix if isinstance(prefix, str) else "",
+        prefix=limits.starts_with(prefix),
         offset=(page - 1) * per_page,
     )
 
@@ -57,7 +57,7 @@ def a_to_z(
         [],
         [],
         limit=per_page,
-        prefix=prefix if isinstance(prefix, str) else "",
+        prefix=limits.starts_with(prefix),
         offset=(page - 1) * per_page,
         alphabetical=True,
     )

@@ -20,6 +20,7 @@ MAX_VALUE = 300  # characters of one facet value in a filter
 MAX_FILTERS = 40  # selected and excluded facet values of one request, together
 MAX_PAGE = 1000  # deeper pages are refused (nobody reads page 1001 of a catalogue)
 MAX_PER_PAGE = 100  # hits per page
+MAX_PREFIX_CHARS = 100  # the « starts with » text of a facet page, an A–Z list, autocomplete
 MAX_FACET_LIMIT = 100_000  # values listed per facet (a facet page may list them all)
 MAX_RECORD_IDS = 10_000_000  # record ids of a whole result set (exports)
 MIN_YEAR, MAX_YEAR = 1, 9999  # a year range of the site's form
@@ -40,6 +41,11 @@ def bounded(value: Any, default: int, high: int, low: int = 1) -> int:
 def sort_key(value: Any) -> str:
     """A known sort key, else relevance."""
     return value if isinstance(value, str) and value in SORTS else DEFAULT_SORT
+
+
+def starts_with(value: Any) -> str:
+    """The « starts with » text of a list, cut to `MAX_PREFIX_CHARS` ("" if not a string)."""
+    return value[:MAX_PREFIX_CHARS] if isinstance(value, str) else ""
 
 
 def year(value: Any) -> int | None:

@@ -148,7 +148,7 @@ def autocomplete(state: State, prefix: Any, limit: Any = 10) -> list[dict]:
     taken in turn from each kind."""
     if not isinstance(prefix, str):
         return []
-    wanted = analysis.fold(analysis.nfc(prefix)).strip()
+    wanted = analysis.fold(analysis.nfc(limits.starts_with(prefix))).strip()
     limit = limits.bounded(limit, 10, limits.MAX_PER_PAGE)
     if len(wanted) < 2:
         return []
