@@ -46,7 +46,13 @@ class FacetResult:
     total_values: int = 0
 
 
-AVAILABILITY = {"online": "En ligne", "onsite": "Sur place"}
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Marks a label for the site's message catalogue (web/babel.cfg extracts this module):
+    the indexer's French labels are the msgids the site translates."""
+    return message
+
+
+AVAILABILITY = {"online": N_("En ligne"), "onsite": N_("Sur place")}
 
 
 class Facet:
@@ -239,7 +245,7 @@ class DecadeFacet(Facet):
     """Years grouped by decade ("2010-2019"); the year histogram comes from the same array."""
 
     def __init__(self) -> None:
-        super().__init__("year", "Année", "f_year")
+        super().__init__("year", N_("Décennie"), "f_year")  # its values are decades
 
     def arrays(self, engine: Engine) -> ValuesArrays:
         def compute() -> ValuesArrays:
@@ -271,7 +277,7 @@ class ThemeFacet(Facet):
     """The instance's themes, matched over descriptor, keyword and custom-field values."""
 
     def __init__(self, themes: list[Theme]) -> None:
-        super().__init__("theme", "Thème", "f_descriptor")
+        super().__init__("theme", N_("Thème"), "f_descriptor")
         self.themes = themes
         self.labels = {t.value: t.label for t in themes}
 
@@ -325,18 +331,19 @@ def _theme_keys(value: str) -> tuple[str, str]:
 def make_facets(themes: list[Theme]) -> dict[str, Facet]:
     """The facets in display order (the web app shows them in this order)."""
     facets = [
-        DocTypeFacet("doc_type", "Type de document"),
+        DocTypeFacet("doc_type", N_("Type de document")),
         DecadeFacet(),
-        LanguageFacet("language", "Langue"),
-        Facet("author", "Auteur"),
-        DescriptorFacet("descriptor", "Descripteur"),
-        Facet("keyword", "Mot-clé"),
+        LanguageFacet("language", N_("Langue")),
+        Facet("author", N_("Auteur")),
+        DescriptorFacet("descriptor", N_("Descripteur")),
+        Facet("keyword", N_("Mot-clé")),
         ThemeFacet(themes),
-        Facet("series", "Collection"),
-        Facet("source", "Base d'origine"),
-        AvailabilityFacet("availability", "Disponibilité"),
+        Facet("series", N_("Collection")),
+        Facet("source", N_("Base d'origine")),
+        AvailabilityFacet("availability", N_("Disponibilité")),
     ]
     return {f.name: f for f in facets}
 
 
+# name → French label, in display order: the one list of facets (the site translates the labels)
 FACETS: list[tuple[str, str]] = [(f.name, f.label) for f in make_facets([]).values()]
