@@ -18,7 +18,7 @@ import numpy as np
 
 from catalogue.languages import language_name
 from catalogue.record import DOC_TYPES
-from indexer.analysis import fold
+from indexer.analysis import fold_letters
 from indexer.arrays import ValuesArrays, Vocabulary
 from indexer.schema import FACET_FIELDS, HIERARCHY_SEP
 
@@ -73,7 +73,7 @@ class Facet:
         return 0
 
     def sort_key(self, value: FacetValue) -> tuple:
-        return (-value.count, fold(value.label or value.value))
+        return (-value.count, fold_letters(value.label or value.value))
 
     def arrange(self, values: list[FacetValue]) -> list[FacetValue]:
         return sorted(values, key=self.sort_key)
@@ -99,7 +99,7 @@ class Facet:
         cached = vocab.__dict__.get("_rank")
         if cached is not None and cached[0] == arrays.size:
             return cached[1]
-        keys = vocab.derived("sortkey", lambda v: fold(v) + "\x00" + v)[: arrays.size]
+        keys = vocab.derived("sortkey", lambda v: fold_letters(v) + "\x00" + v)[: arrays.size]
         order = sorted(range(len(keys)), key=keys.__getitem__)
         ranks = np.empty(len(keys), dtype=np.int64)
         ranks[order] = np.arange(len(keys))
@@ -110,7 +110,7 @@ class Facet:
         arrays = self.arrays(engine)
         return arrays.vocab.derived(
             f"label:{self.name}",
-            lambda v: f"{fold(v)} {fold(self.value_label(v))}".replace(",", " "),
+            lambda v: f"{fold_letters(v)} {fold_letters(self.value_label(v))}".replace(",", " "),
         )
 
     def result(
@@ -136,7 +136,7 @@ class Facet:
         if prefix:
             # A–Z lists: values that start with the prefix; filtering a facet's values: any of
             # their words may ("ville" finds "Politique de la ville")
-            wanted = fold(prefix).strip()
+            wanted = fold_letters(prefix).strip()
             folded = self.folded_labels(engine)
             ids = np.array(
                 [
@@ -149,7 +149,7 @@ class Facet:
             )
         chosen = {v: "selected" for v in selected} | {v: "excluded" for v in excluded}
         if prefix:
-            wanted = fold(prefix).strip()
+            wanted = fold_letters(prefix).strip()
             chosen = {v: k for v, k in chosen.items() if _prefix_ok(v, wanted)}
         rank = self.rank(engine)
         if alphabetical or not self.by_count:
@@ -198,7 +198,7 @@ class Facet:
 
 
 def _prefix_ok(value: str, wanted: str) -> bool:
-    folded = fold(value).replace(",", " ")
+    folded = fold_letters(value).replace(",", " ")
     return folded.startswith(wanted) or f" {wanted}" in folded
 
 
@@ -235,7 +235,7 @@ class DescriptorFacet(Facet):
             path = []
             for depth in range(len(parts)):
                 prefix = HIERARCHY_SEP.join(parts[: depth + 1])
-                path += [-counts.get(prefix, 0), fold(prefix)]
+                path += [-counts.get(prefix, 0), fold_letters(prefix)]
             return tuple(path)
 
         return sorted(values, key=key)
@@ -324,7 +324,7 @@ class ThemeFacet(Facet):
 
 def _theme_keys(value: str) -> tuple[str, str]:
     """A value folded, and its heading root ("A -- B" → "a"): a theme names broad headings."""
-    folded = fold(value).strip()
+    folded = fold_letters(value).strip()
     return folded, folded.split(HIERARCHY_SEP.strip())[0].strip()
 
 

@@ -54,7 +54,7 @@ def did_you_mean(engine: Engine, leaves: list, node: Node, text: str) -> str | N
             continue
         corrected += 1
         best = closest(leaves, word)
-        if best and best != analysis.fold(word):
+        if best and best != analysis.fold_letters(word):
             text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, text, count=1)
             changed = True
     if not changed:
@@ -68,7 +68,7 @@ def closest(leaves: list, word: str) -> str | None:
     first letter (None if none). Whoosh's own `terms_within` walks the on-disk term table
     in Python (0.2–0.7 s a word at 10,000 records); here each segment's words are read
     once, grouped by first letter, and compared in C by rapidfuzz."""
-    folded = analysis.fold(word)
+    folded = analysis.fold_letters(word)
     if len(folded) < 3:
         return None
     maxdist = 1 if len(folded) <= 5 else 2
@@ -148,7 +148,7 @@ def autocomplete(state: State, prefix: Any, limit: Any = 10) -> list[dict]:
     taken in turn from each kind."""
     if not isinstance(prefix, str):
         return []
-    wanted = analysis.fold(analysis.nfc(limits.starts_with(prefix))).strip()
+    wanted = analysis.fold_letters(analysis.nfc(limits.starts_with(prefix))).strip()
     limit = limits.bounded(limit, 10, limits.MAX_PER_PAGE)
     if len(wanted) < 2:
         return []
@@ -173,7 +173,9 @@ def autocomplete(state: State, prefix: Any, limit: Any = 10) -> list[dict]:
 def _folded_vocab(state: State, field_name: str) -> list[tuple[str, str]]:
     def compute() -> list[tuple[str, str]]:
         arrays = state.arrays.fields[field_name]
-        keys = arrays.vocab.derived("fold-words", lambda v: analysis.fold(v).replace(",", " "))
+        keys = arrays.vocab.derived(
+            "fold-words", lambda v: analysis.fold_letters(v).replace(",", " ")
+        )
         return list(zip(keys[: arrays.size], arrays.vocab.values[: arrays.size], strict=True))
 
     return state.arrays.cached(f"folded:{field_name}", compute)

@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.analysis import fold
+from indexer.analysis import fold_letters
 
 SAMPLE = Path(__file__).resolve().parent.parent / "records" / "themes.toml"
 
@@ -35,9 +35,9 @@ class Theme:
 
     def folded(self) -> tuple[set[str], set[str], set[str]]:
         return (
-            {fold(d).strip() for d in self.descriptors},
-            {fold(k).strip() for k in self.keywords},
-            {fold(f"{name}={value}") for name, value in self.custom},
+            {fold_letters(d).strip() for d in self.descriptors},
+            {fold_letters(k).strip() for k in self.keywords},
+            {fold_letters(f"{name}={value}") for name, value in self.custom},
         )
 
 
@@ -71,7 +71,7 @@ def load_themes(path: str | Path | None) -> list[Theme]:
         ]
         themes.append(
             Theme(
-                value=str(entry.get("value") or fold(label).replace(" ", "-")),
+                value=str(entry.get("value") or fold_letters(label).replace(" ", "-")),
                 label=label,
                 descriptors=[str(d) for d in entry.get("descriptors", [])],
                 keywords=[str(k) for k in entry.get("keywords", [])],
