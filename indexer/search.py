@@ -223,7 +223,8 @@ class Searcher:
         as benchmarks of the engine itself want)."""
         self.index_dir = Path(index_dir)
         self.results_cached = results_cached
-        self.themes_file = resolve_themes_file(themes_file, self.index_dir.parent)
+        # `themes_file` as the app resolved it; without one (benchmarks, tests), the sample
+        self.themes_file = resolve_themes_file(themes_file)
         self.theme_list = load_themes(self.themes_file)
         self.facets: dict[str, Facet] = make_facets(self.theme_list)
         self.live = LiveIndex(self.index_dir, _derive)

@@ -11,7 +11,10 @@ values, all compared folded (case, accents, ligatures):
     keywords = ["QPV"]
     custom = [{ name = "axe", value = "PV" }]
 
-`<instance>/themes.toml` wins over the sample shipped as `records/themes.toml`.
+Which file is resolved in one place, `resolve_themes_file`: the `THEMES_FILE` setting, else
+`<instance>/themes.toml`, else the sample shipped inside this package (`indexer/themes.toml`,
+package data, so that an installed docbase has it as an editable checkout does). `create_app`
+resolves it once and the site and the CLI pass it down.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from indexer.analysis import fold_letters
 
-SAMPLE = Path(__file__).resolve().parent.parent / "records" / "themes.toml"
+SAMPLE = Path(__file__).resolve().parent / "themes.toml"  # package data (pyproject.toml)
 
 
 @dataclass
@@ -44,7 +47,8 @@ class Theme:
 def resolve_themes_file(
     themes_file: str | Path | None = None, instance: str | Path | None = None
 ) -> Path | None:
-    """The file to use: the one given if it exists, else `<instance>/themes.toml`, else the sample."""
+    """The file to use: the one given if it exists, else `<instance>/themes.toml`, else the
+    sample; the only place that decides."""
     for candidate in (themes_file, Path(instance) / "themes.toml" if instance else None, SAMPLE):
         if candidate and Path(candidate).is_file():
             return Path(candidate)

@@ -23,7 +23,7 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "INDEX_DIR": str(instance / "index"),
         "REJECTS_DIR": str(instance / "rejects"),
         "SECRET_KEY": None,
-        "THEMES_FILE": str(themes) if (themes := instance / "themes.toml").exists() else None,
+        "THEMES_FILE": None,  # resolved by create_app (indexer.themes.resolve_themes_file)
         "SITE_NAME": "Centre de ressources Politique de la ville",
         "PER_PAGE": 20,
         "FACET_LIMIT": 10,
@@ -65,6 +65,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    from indexer.themes import resolve_themes_file
+
+    # resolved once here, passed down to the searcher and the CLI
+    themes = resolve_themes_file(app.config.get("THEMES_FILE"), app.config["INSTANCE"])
+    app.config["THEMES_FILE"] = str(themes) if themes else None
 
     from web import cli
 
