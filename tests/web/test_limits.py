@@ -69,3 +69,14 @@ def test_pages_and_sorts_are_bounded_alike(client) -> None:
     assert limits.sort_key("prix") == "relevance"
     assert client.get("/recherche?q=ville&tri=prix").status_code == 400
     assert parse(_query(limits.MAX_QUERY)).text  # a query at the cap is still searched
+
+
+def test_one_list_of_sorts_for_the_site_the_cli_and_the_indexer(app) -> None:
+    from web.i18n import SORT_LABELS
+    from web.state import SORTS as SITE_SORTS
+
+    assert SITE_SORTS is limits.SORTS
+    assert list(SORT_LABELS) == list(limits.SORTS)  # each sort has its label, in that order
+    search = app.cli.commands["search"]
+    sort_option = next(p for p in search.params if p.name == "sort")
+    assert tuple(sort_option.type.choices) == limits.SORTS
