@@ -134,35 +134,12 @@ class Facet:
         counts = arrays.counts(hits)
         ids = np.nonzero(counts)[0]
         if prefix:
-            # A–Z lists: values that start with the prefix; filtering a facet's values: any of
-            # their words may ("ville" finds "Politique de la ville")
-            wanted = fold_letters(prefix).strip()
-            folded = self.folded_labels(engine)
-            ids = np.array(
-                [
-                    i
-                    for i in ids
-                    if folded[i].startswith(wanted)
-                    or (not alphabetical and f" {wanted}" in folded[i])
-                ],
-                dtype=np.int64,
-            )
+            ids = self._starting_with(engine, ids, prefix, alphabetical)
         chosen = {v: "selected" for v in selected} | {v: "excluded" for v in excluded}
         if prefix:
             wanted = fold_letters(prefix).strip()
             chosen = {v: k for v, k in chosen.items() if _prefix_ok(v, wanted)}
-        rank = self.rank(engine)
-        if alphabetical or not self.by_count:
-            order = ids[np.argsort(rank[ids], kind="stable")]
-        else:
-            need = None if limit is None else (offset + limit) * 3
-            if need is not None and len(ids) > 4 * need:
-                # only the top values are shown: sort those (every tie at the cut kept)
-                cut = np.partition(counts[ids], len(ids) - need)[len(ids) - need]
-                top = ids[counts[ids] >= cut]
-            else:
-                top = ids
-            order = top[np.lexsort((rank[top], -counts[top]))]
+        order = self._ordered(engine, ids, counts, limit, offset, alphabetical)
         extra = [v for v in chosen if arrays.id_of(v) < 0 or not counts[arrays.id_of(v)]]
         total = len(ids) + len(extra)
         stop = None if limit is None else offset + limit
@@ -179,22 +156,72 @@ class Facet:
             shown = values[offset:stop]
         else:
             shown = values
-        # selected and excluded values stay visible even beyond the limit
-        present = {v.value for v in shown}
-        missing = [v for v in chosen if v not in present]
-        if missing:
-            for i in (arrays.id_of(v) for v in missing):
-                if i >= 0 and counts[i]:
-                    shown.append(FacetValue(vocab[i], int(counts[i]), self.value_label(vocab[i]),
-                                            depth=self.depth(vocab[i])))  # fmt: skip
-            shown += [
-                v for v in values if v.value in missing and v.value not in {x.value for x in shown}
-            ]
+        self._keep_chosen(arrays, counts, chosen, values, shown)
         for v in shown:
             v.selected = chosen.get(v.value) == "selected"
             v.excluded = chosen.get(v.value) == "excluded"
         has_more = stop is not None and total > stop
         return FacetResult(self.name, self.label, shown, has_more, total)
+
+    def _starting_with(
+        self, engine: Engine, ids: np.ndarray, prefix: str, alphabetical: bool
+    ) -> np.ndarray:
+        """A–Z lists: values that start with the prefix; filtering a facet's values: any of
+        their words may ("ville" finds "Politique de la ville")."""
+        wanted = fold_letters(prefix).strip()
+        folded = self.folded_labels(engine)
+        return np.array(
+            [
+                i
+                for i in ids
+                if folded[i].startswith(wanted) or (not alphabetical and f" {wanted}" in folded[i])
+            ],
+            dtype=np.int64,
+        )
+
+    def _ordered(
+        self,
+        engine: Engine,
+        ids: np.ndarray,
+        counts: np.ndarray,
+        limit: int | None,
+        offset: int,
+        alphabetical: bool,
+    ) -> np.ndarray:
+        """Value ids A–Z, or by count then A–Z (only those that can be shown sorted)."""
+        rank = self.rank(engine)
+        if alphabetical or not self.by_count:
+            return ids[np.argsort(rank[ids], kind="stable")]
+        need = None if limit is None else (offset + limit) * 3
+        if need is not None and len(ids) > 4 * need:
+            # only the top values are shown: sort those (every tie at the cut kept)
+            cut = np.partition(counts[ids], len(ids) - need)[len(ids) - need]
+            top = ids[counts[ids] >= cut]
+        else:
+            top = ids
+        return top[np.lexsort((rank[top], -counts[top]))]
+
+    def _keep_chosen(
+        self,
+        arrays: ValuesArrays,
+        counts: np.ndarray,
+        chosen: dict[str, str],
+        values: list[FacetValue],
+        shown: list[FacetValue],
+    ) -> None:
+        """Selected and excluded values stay visible even beyond the limit."""
+        present = {v.value for v in shown}
+        missing = [v for v in chosen if v not in present]
+        if not missing:
+            return
+        vocab = arrays.vocab.values
+        for i in (arrays.id_of(v) for v in missing):
+            if i >= 0 and counts[i]:
+                shown.append(FacetValue(vocab[i], int(counts[i]), self.value_label(vocab[i]),
+                                        depth=self.depth(vocab[i])))  # fmt: skip
+        shown += [
+            v for v in values if v.value in missing and v.value not in {x.value for x in shown}
+        ]
 
 
 def _prefix_ok(value: str, wanted: str) -> bool:
