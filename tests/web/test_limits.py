@@ -80,3 +80,6 @@ def test_one_list_of_sorts_for_the_site_the_cli_and_the_indexer(app) -> None:
     search = app.cli.commands["search"]
     sort_option = next(p for p in search.params if p.name == "sort")
     assert tuple(sort_option.type.choices) == limits.SORTS
+    spec = json.loads((WEB / "openapi.json").read_text("utf-8"))
+    tri = next(p for p in spec["paths"]["/search"]["get"]["parameters"] if p["name"] == "tri")
+    assert tuple(tri["schema"]["enum"]) == limits.SORTS  # the API document states the same
