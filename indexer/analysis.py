@@ -45,8 +45,14 @@ _CACHE_LIMIT = 400_000
 ENGLISH = "\ue000"
 
 
-def fold(text: str) -> str:
-    """Lowercase, ligatures and accents folded; the key every comparison of labels uses."""
+def fold_letters(text: str) -> str:
+    """Lowercase, ligatures and accents folded, every other character kept: the index's terms
+    and the key every comparison of labels uses.
+
+    Not `catalogue.text.fold`, which also turns punctuation into single spaces (a matching key
+    for duplicates and column names): here a label keeps its shape, so a heading still splits
+    on « -- », a custom value keeps « nom=valeur » and an A–Z key sorts « Dupont, J. » as such.
+    """
     text = text.lower().translate(_LIGATURES)
     if text.isascii():
         return text
@@ -54,7 +60,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-FOLDED_STOP_WORDS = frozenset(fold(w) for w in STOP_WORDS)
+FOLDED_STOP_WORDS = frozenset(fold_letters(w) for w in STOP_WORDS)
 
 
 def _split(word: str, start: int) -> Iterator[tuple[str, int, int]]:
@@ -86,7 +92,7 @@ def stem_term(lower: str) -> str | None:
     term = cache.get(lower, "")
     if term != "":
         return term
-    folded = fold(lower)
+    folded = fold_letters(lower)
     if (
         lower in STOP_WORDS
         or folded in FOLDED_STOP_WORDS
@@ -110,7 +116,7 @@ def english_term(lower: str) -> str | None:
     if stem_term(lower) is None or lower in ENGLISH_STOP_WORDS:
         term = None  # French stop words too: French descriptors of English records
     else:
-        term = _english_stem(fold(lower))
+        term = _english_stem(fold_letters(lower))
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     cache[lower] = term
@@ -123,7 +129,7 @@ def name_term(lower: str) -> str | None:
     term = cache.get(lower, "")
     if term != "":
         return term
-    term = fold(lower)
+    term = fold_letters(lower)
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     cache[lower] = term

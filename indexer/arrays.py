@@ -24,92 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
+from indexer.reader import EMPTY_F, EMPTY_I, field_lengths, field_postings, open_index, raw_postings
 from indexer.schema import ARRAY_FIELDS
 
 ARRAYS_DIR = "arrays"
 ARRAYS_VERSION = 2  # 2: entries in document order
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-EMPTY_I = np.zeros(0, dtype=np.int32)
-EMPTY_F = np.zeros(0, dtype=np.float32)
-
-
-def open_index(generation: Path | str, mmap: bool = False) -> Any:
-    """A Whoosh index read with plain file reads, not mmap.
-
-    With mmap every page of the index a search touches counts in the process's RSS (310 MB at
-    100k records just after opening, growing with each update); plain reads keep a serving
-    process near 130 MB for ~15% more query time.
-    """
-    return FileStorage(str(generation), supports_mmap=mmap).open_index()
-
-
-# -- reading postings as arrays ------------------------------------------------------------------
-def raw_postings(segreader: Any, fieldname: str, tbytes: bytes, weights: bool = False):
-    """(segment-local doc numbers, weights) of one term, deletions included; empty when absent."""
-    try:
-        matcher = segreader._terms.matcher(fieldname, tbytes, segreader.schema[fieldname].format)
-    except (TermNotFound, KeyError):
-        return EMPTY_I, EMPTY_F
-    return _matcher_arrays(matcher, weights)
-
-
-def _matcher_arrays(matcher: Any, weights: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Read a matcher block by block (W3 codec), or posting by posting (inlined postings)."""
-    if isinstance(matcher, W3LeafMatcher):
-        id_chunks, w_chunks = [], []
-        while not matcher._atend:
-            matcher._read_ids()
-            id_chunks.append(matcher._ids)
-            if weights:
-                matcher._read_weights()
-                w_chunks.append(matcher._weights)
-            matcher._next_block()
-        ids = np.concatenate([np.asarray(c, dtype=np.int32) for c in id_chunks])
-        if not weights:
-            return ids, EMPTY_F
-        return ids, np.concatenate([np.asarray(c, dtype=np.float32) for c in w_chunks])
-    ids_list, w_list = [], []
-    while matcher.is_active():
-        ids_list.append(matcher.id())
-        if weights:
-            w_list.append(matcher.weight())
-        matcher.next()
-    return np.array(ids_list, dtype=np.int32), np.array(w_list, dtype=np.float32)
-
-
-def field_postings(segreader: Any, fieldname: str):
-    """(term bytes, doc numbers) of every term of a field, walking the term file in order.
-
-    Much cheaper than a lookup per term: a field of unique values (record ids, sort keys) has
-    as many terms as documents, and most of them keep their one posting inline.
-    """
-    terms = segreader._terms
-    fmt = segreader.schema[fieldname].format
-    for (name, tbytes), terminfo in terms.items_from(fieldname, b""):
-        if name != fieldname:
-            return
-        if terminfo.is_inlined():
-            yield tbytes, np.asarray(terminfo.inlined_postings()[0], dtype=np.int32)
-        else:
-            matcher = terms._codec.postings_reader(terms._postfile, terminfo, fmt)
-            yield tbytes, _matcher_arrays(matcher, False)[0]
-
-
-def field_lengths(segreader: Any, fieldname: str) -> np.ndarray:
-    """Per-document length of a field in one segment (BM25 needs it for every hit)."""
-    count = segreader.doc_count_all()
-    column = segreader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-    if column is None:
-        return np.zeros(count, dtype=np.float32)
-    raw = column._dbfile.get(column._basepos, column._count)
-    codes = np.zeros(count, dtype=np.uint8)
-    codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)[:count]
-    return _BYTE_TO_LENGTH[codes]
 
 
 # -- per-segment values arrays -------------------------------------------------------------------
@@ -449,6 +369,26 @@ class ReaderArrays:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
+
+    def record_ids(self) -> np.ndarray:
+        """Document number → record id (0 for a document without one)."""
+
+        def compute() -> np.ndarray:
+            arrays = self.fields["s_id"]
+            numbers = arrays.vocab.derived("int", int)[: arrays.size]
+            table = np.array([*numbers, 0], dtype=np.int64)
+            return table[arrays.first(self.n)]
+
+        return self.cached("record_ids", compute)
+
+    def docnum(self, record_id: Any) -> int | None:
+        """The live document number of a record id (None when it is not indexed)."""
+        arrays = self.fields["s_id"]
+        vid = arrays.id_of(str(record_id))
+        if vid < 0:
+            return None
+        docs = arrays.docs[(arrays.vals == vid) & self.live[arrays.docs]]
+        return int(docs[-1]) if len(docs) else None
 
 
 def build_reader_arrays(

@@ -39,29 +39,17 @@ from whoosh import index as whoosh_index
 from whoosh.multiproc import MpWriter, SubWriterTask
 
 from catalogue.store import Store
-from indexer.arrays import open_index, warm_segments
+from indexer.arrays import warm_segments
+from indexer.reader import CURRENT, META, current_generation, open_index
 from indexer.schema import SCHEMA_VERSION, make_schema
 from indexer.works import Works, affected, documents
 
-META = "docbase.json"
-CURRENT = "current"
 BUILDING = ".building"
 BATCH = 5000
 # Above this many changed records an update costs more than a rebuild (two writer processes).
 REBUILD_THRESHOLD = 20_000
 # Below this many records one writer process is faster than starting several.
 PARALLEL_FROM = 5000
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """The live generation folder, or None when there is no index yet."""
-    link = Path(index_dir) / CURRENT
-    try:
-        target = os.readlink(link)
-    except OSError:
-        return None
-    path = Path(index_dir) / target
-    return path if (path / META).exists() else None
 
 
 def read_meta(generation: Path) -> dict[str, Any]:

@@ -388,7 +388,7 @@ class Engine:
         """Whole words of the spelling field that start with `text`, analysed for the field."""
         if field == "isbn":
             return self.identifier(text)
-        folded = analysis.fold(text.strip())
+        folded = analysis.fold_letters(text.strip())
         if not folded:
             return None
         words: set[str] = set()

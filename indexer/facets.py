@@ -18,7 +18,7 @@ import numpy as np
 
 from catalogue.languages import language_name
 from catalogue.record import DOC_TYPES
-from indexer.analysis import fold
+from indexer.analysis import fold_letters
 from indexer.arrays import ValuesArrays, Vocabulary
 from indexer.schema import FACET_FIELDS, HIERARCHY_SEP
 
@@ -46,7 +46,13 @@ class FacetResult:
     total_values: int = 0
 
 
-AVAILABILITY = {"online": "En ligne", "onsite": "Sur place"}
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Marks a label for the site's message catalogue (web/babel.cfg extracts this module):
+    the indexer's French labels are the msgids the site translates."""
+    return message
+
+
+AVAILABILITY = {"online": N_("En ligne"), "onsite": N_("Sur place")}
 
 
 class Facet:
@@ -67,7 +73,7 @@ class Facet:
         return 0
 
     def sort_key(self, value: FacetValue) -> tuple:
-        return (-value.count, fold(value.label or value.value))
+        return (-value.count, fold_letters(value.label or value.value))
 
     def arrange(self, values: list[FacetValue]) -> list[FacetValue]:
         return sorted(values, key=self.sort_key)
@@ -93,7 +99,7 @@ class Facet:
         cached = vocab.__dict__.get("_rank")
         if cached is not None and cached[0] == arrays.size:
             return cached[1]
-        keys = vocab.derived("sortkey", lambda v: fold(v) + "\x00" + v)[: arrays.size]
+        keys = vocab.derived("sortkey", lambda v: fold_letters(v) + "\x00" + v)[: arrays.size]
         order = sorted(range(len(keys)), key=keys.__getitem__)
         ranks = np.empty(len(keys), dtype=np.int64)
         ranks[order] = np.arange(len(keys))
@@ -104,7 +110,7 @@ class Facet:
         arrays = self.arrays(engine)
         return arrays.vocab.derived(
             f"label:{self.name}",
-            lambda v: f"{fold(v)} {fold(self.value_label(v))}".replace(",", " "),
+            lambda v: f"{fold_letters(v)} {fold_letters(self.value_label(v))}".replace(",", " "),
         )
 
     def result(
@@ -128,35 +134,12 @@ class Facet:
         counts = arrays.counts(hits)
         ids = np.nonzero(counts)[0]
         if prefix:
-            # A–Z lists: values that start with the prefix; filtering a facet's values: any of
-            # their words may ("ville" finds "Politique de la ville")
-            wanted = fold(prefix).strip()
-            folded = self.folded_labels(engine)
-            ids = np.array(
-                [
-                    i
-                    for i in ids
-                    if folded[i].startswith(wanted)
-                    or (not alphabetical and f" {wanted}" in folded[i])
-                ],
-                dtype=np.int64,
-            )
+            ids = self._starting_with(engine, ids, prefix, alphabetical)
         chosen = {v: "selected" for v in selected} | {v: "excluded" for v in excluded}
         if prefix:
-            wanted = fold(prefix).strip()
+            wanted = fold_letters(prefix).strip()
             chosen = {v: k for v, k in chosen.items() if _prefix_ok(v, wanted)}
-        rank = self.rank(engine)
-        if alphabetical or not self.by_count:
-            order = ids[np.argsort(rank[ids], kind="stable")]
-        else:
-            need = None if limit is None else (offset + limit) * 3
-            if need is not None and len(ids) > 4 * need:
-                # only the top values are shown: sort those (every tie at the cut kept)
-                cut = np.partition(counts[ids], len(ids) - need)[len(ids) - need]
-                top = ids[counts[ids] >= cut]
-            else:
-                top = ids
-            order = top[np.lexsort((rank[top], -counts[top]))]
+        order = self._ordered(engine, ids, counts, limit, offset, alphabetical)
         extra = [v for v in chosen if arrays.id_of(v) < 0 or not counts[arrays.id_of(v)]]
         total = len(ids) + len(extra)
         stop = None if limit is None else offset + limit
@@ -173,26 +156,76 @@ class Facet:
             shown = values[offset:stop]
         else:
             shown = values
-        # selected and excluded values stay visible even beyond the limit
-        present = {v.value for v in shown}
-        missing = [v for v in chosen if v not in present]
-        if missing:
-            for i in (arrays.id_of(v) for v in missing):
-                if i >= 0 and counts[i]:
-                    shown.append(FacetValue(vocab[i], int(counts[i]), self.value_label(vocab[i]),
-                                            depth=self.depth(vocab[i])))  # fmt: skip
-            shown += [
-                v for v in values if v.value in missing and v.value not in {x.value for x in shown}
-            ]
+        self._keep_chosen(arrays, counts, chosen, values, shown)
         for v in shown:
             v.selected = chosen.get(v.value) == "selected"
             v.excluded = chosen.get(v.value) == "excluded"
         has_more = stop is not None and total > stop
         return FacetResult(self.name, self.label, shown, has_more, total)
 
+    def _starting_with(
+        self, engine: Engine, ids: np.ndarray, prefix: str, alphabetical: bool
+    ) -> np.ndarray:
+        """A–Z lists: values that start with the prefix; filtering a facet's values: any of
+        their words may ("ville" finds "Politique de la ville")."""
+        wanted = fold_letters(prefix).strip()
+        folded = self.folded_labels(engine)
+        return np.array(
+            [
+                i
+                for i in ids
+                if folded[i].startswith(wanted) or (not alphabetical and f" {wanted}" in folded[i])
+            ],
+            dtype=np.int64,
+        )
+
+    def _ordered(
+        self,
+        engine: Engine,
+        ids: np.ndarray,
+        counts: np.ndarray,
+        limit: int | None,
+        offset: int,
+        alphabetical: bool,
+    ) -> np.ndarray:
+        """Value ids A–Z, or by count then A–Z (only those that can be shown sorted)."""
+        rank = self.rank(engine)
+        if alphabetical or not self.by_count:
+            return ids[np.argsort(rank[ids], kind="stable")]
+        need = None if limit is None else (offset + limit) * 3
+        if need is not None and len(ids) > 4 * need:
+            # only the top values are shown: sort those (every tie at the cut kept)
+            cut = np.partition(counts[ids], len(ids) - need)[len(ids) - need]
+            top = ids[counts[ids] >= cut]
+        else:
+            top = ids
+        return top[np.lexsort((rank[top], -counts[top]))]
+
+    def _keep_chosen(
+        self,
+        arrays: ValuesArrays,
+        counts: np.ndarray,
+        chosen: dict[str, str],
+        values: list[FacetValue],
+        shown: list[FacetValue],
+    ) -> None:
+        """Selected and excluded values stay visible even beyond the limit."""
+        present = {v.value for v in shown}
+        missing = [v for v in chosen if v not in present]
+        if not missing:
+            return
+        vocab = arrays.vocab.values
+        for i in (arrays.id_of(v) for v in missing):
+            if i >= 0 and counts[i]:
+                shown.append(FacetValue(vocab[i], int(counts[i]), self.value_label(vocab[i]),
+                                        depth=self.depth(vocab[i])))  # fmt: skip
+        shown += [
+            v for v in values if v.value in missing and v.value not in {x.value for x in shown}
+        ]
+
 
 def _prefix_ok(value: str, wanted: str) -> bool:
-    folded = fold(value).replace(",", " ")
+    folded = fold_letters(value).replace(",", " ")
     return folded.startswith(wanted) or f" {wanted}" in folded
 
 
@@ -229,7 +262,7 @@ class DescriptorFacet(Facet):
             path = []
             for depth in range(len(parts)):
                 prefix = HIERARCHY_SEP.join(parts[: depth + 1])
-                path += [-counts.get(prefix, 0), fold(prefix)]
+                path += [-counts.get(prefix, 0), fold_letters(prefix)]
             return tuple(path)
 
         return sorted(values, key=key)
@@ -239,7 +272,7 @@ class DecadeFacet(Facet):
     """Years grouped by decade ("2010-2019"); the year histogram comes from the same array."""
 
     def __init__(self) -> None:
-        super().__init__("year", "Année", "f_year")
+        super().__init__("year", N_("Décennie"), "f_year")  # its values are decades
 
     def arrays(self, engine: Engine) -> ValuesArrays:
         def compute() -> ValuesArrays:
@@ -271,7 +304,7 @@ class ThemeFacet(Facet):
     """The instance's themes, matched over descriptor, keyword and custom-field values."""
 
     def __init__(self, themes: list[Theme]) -> None:
-        super().__init__("theme", "Thème", "f_descriptor")
+        super().__init__("theme", N_("Thème"), "f_descriptor")
         self.themes = themes
         self.labels = {t.value: t.label for t in themes}
 
@@ -318,25 +351,26 @@ class ThemeFacet(Facet):
 
 def _theme_keys(value: str) -> tuple[str, str]:
     """A value folded, and its heading root ("A -- B" → "a"): a theme names broad headings."""
-    folded = fold(value).strip()
+    folded = fold_letters(value).strip()
     return folded, folded.split(HIERARCHY_SEP.strip())[0].strip()
 
 
 def make_facets(themes: list[Theme]) -> dict[str, Facet]:
     """The facets in display order (the web app shows them in this order)."""
     facets = [
-        DocTypeFacet("doc_type", "Type de document"),
+        DocTypeFacet("doc_type", N_("Type de document")),
         DecadeFacet(),
-        LanguageFacet("language", "Langue"),
-        Facet("author", "Auteur"),
-        DescriptorFacet("descriptor", "Descripteur"),
-        Facet("keyword", "Mot-clé"),
+        LanguageFacet("language", N_("Langue")),
+        Facet("author", N_("Auteur")),
+        DescriptorFacet("descriptor", N_("Descripteur")),
+        Facet("keyword", N_("Mot-clé")),
         ThemeFacet(themes),
-        Facet("series", "Collection"),
-        Facet("source", "Base d'origine"),
-        AvailabilityFacet("availability", "Disponibilité"),
+        Facet("series", N_("Collection")),
+        Facet("source", N_("Base d'origine")),
+        AvailabilityFacet("availability", N_("Disponibilité")),
     ]
     return {f.name: f for f in facets}
 
 
+# name → French label, in display order: the one list of facets (the site translates the labels)
 FACETS: list[tuple[str, str]] = [(f.name, f.label) for f in make_facets([]).values()]

@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MAX_CHARS = 1000
-MAX_TERMS = 50
+from indexer.limits import MAX_QUERY, MAX_TERMS, MAX_YEAR
+
 # What one query may cost (issue: 50 one-letter prefixes took 4.8 s and held the worker):
 MIN_PREFIX = 2  # a one-letter prefix expands to most of the vocabulary
 MAX_PREFIXES = 3  # each expands to up to engine.MAX_EXPANSION words, in every field
-YEAR_MAX = 9999
+YEAR_MAX = MAX_YEAR
 
 FIELD_ALIASES: dict[str, str] = {
     "all": "all", "tout": "all", "tous": "all",
@@ -120,8 +120,8 @@ class _Tok:
 def clean(text: str) -> tuple[str, bool]:
     """Control characters out, spaces collapsed, length capped; True when it was cut."""
     text = _SPACES.sub(" ", _CONTROL.sub(" ", text or "")).strip()
-    if len(text) > MAX_CHARS:
-        return text[:MAX_CHARS].rsplit(" ", 1)[0], True
+    if len(text) > MAX_QUERY:
+        return text[:MAX_QUERY].rsplit(" ", 1)[0], True
     return text, False
 
 

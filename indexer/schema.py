@@ -19,7 +19,7 @@ from catalogue.record import Agent, Record
 from indexer.analysis import (
     ENGLISH,
     english,
-    fold,
+    fold_letters,
     french_analyzer,
     name_analyzer,
     spell_analyzer,
@@ -144,7 +144,7 @@ _LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|un|une|des|the|a|an|l|der|die|d
 
 def sort_title(title: str) -> str:
     """Title sort key: folded, leading article dropped ("Les politiques…" files under P)."""
-    key = fold(title).strip(" \"'«»[]().")
+    key = fold_letters(title).strip(" \"'«»[]().")
     key = _LEADING_ARTICLE.sub("", key)
     return key[:80]
 
@@ -277,6 +277,6 @@ def record_to_document(record: Record) -> dict[str, Any]:
         doc[FACET_FIELDS[name]] = values
     first = record.first_author
     doc["s_title"] = [sort_title(record.title)]
-    doc["s_author"] = [fold(first.sort_name)[:60]] if first else []
+    doc["s_author"] = [fold_letters(first.sort_name)[:60]] if first else []
     doc["s_id"] = [str(record.id)]
     return doc

@@ -4,7 +4,7 @@
 Snowball French cuts far more ("logement" → "log", "urbanisme" → "urban"), which folds unrelated
 words together; these rules mostly remove inflections (plurals, feminines) and a few
 derivational suffixes. The input is already lowercased and folded (no accents, see
-`analysis.fold`), so the rules written by Savoy with "ième", "ère" and "ète" are matched here
+`analysis.fold_letters`), so the rules written by Savoy with "ième", "ère" and "ète" are matched here
 on "ieme", "ere" and "ete": a word typed with or without its accents gets the same stem.
 """
 

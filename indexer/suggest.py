@@ -1,26 +1,45 @@
-"""What a search offers when it finds nothing: a spelling correction, or the query without the
-one word that empties it. Both are bounded, so that a query of fifty unknown words costs what
-a query of a few does (issue: 50 misspelled words took 1.5 s in this path, 9.8 s with filters).
+"""What a search offers besides its hits: when it finds nothing, a spelling correction or the
+query without the one word that empties it; while a visitor types, completions (autocomplete).
+
+Corrections are bounded, so that a query of fifty unknown words costs what a query of a few
+does (issue: 50 misspelled words took 1.5 s in this path, 9.8 s with filters).
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from indexer import analysis
+from indexer import analysis, limits
 from indexer.engine import Engine
 from indexer.query import And, Node, Phrase, Prefix, Term, combine, parse, query_words
+
+if TYPE_CHECKING:
+    from indexer.reader import State
+    from indexer.request import Computed
 
 SUGGEST_FIELDS = ("all", "title", "subject", "abstract")
 MAX_CHECKED = 8  # words whose frequency is looked up for a correction
 MAX_CORRECTED = 3  # words given a correction (each a walk of the spelling vocabulary)
 MAX_DROPPED = 4  # words tried one at a time for « sans ce mot »
+COMPLETED_FIELDS = (("descriptor", "f_descriptor"), ("author", "f_author"))
+
+
+def for_nothing_found(state: State, computed: Computed) -> tuple[str | None, list]:
+    """A request that found nothing: its correction, and each word whose removal finds hits."""
+    engine = state.engine
+    suggestion = did_you_mean(engine, state.arrays.leaves, computed.node, computed.query)
+    keep = state.arrays.live.copy()
+    for mask in computed.filters.values():
+        keep &= mask
+    return suggestion, without_one_word(
+        engine, computed.qnode, computed.extra, keep, computed.query
+    )
 
 
 def did_you_mean(engine: Engine, leaves: list, node: Node, text: str) -> str | None:
@@ -35,7 +54,7 @@ def did_you_mean(engine: Engine, leaves: list, node: Node, text: str) -> str | N
             continue
         corrected += 1
         best = closest(leaves, word)
-        if best and best != analysis.fold(word):
+        if best and best != analysis.fold_letters(word):
             text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, text, count=1)
             changed = True
     if not changed:
@@ -49,7 +68,7 @@ def closest(leaves: list, word: str) -> str | None:
     first letter (None if none). Whoosh's own `terms_within` walks the on-disk term table
     in Python (0.2–0.7 s a word at 10,000 records); here each segment's words are read
     once, grouped by first letter, and compared in C by rapidfuzz."""
-    folded = analysis.fold(word)
+    folded = analysis.fold_letters(word)
     if len(folded) < 3:
         return None
     maxdist = 1 if len(folded) <= 5 else 2
@@ -121,3 +140,65 @@ def _remove(text: str, item: Term | Phrase | Prefix) -> str:
     word = re.escape(_typed(item))
     left = re.sub(rf"(?<!\S)(?:[\w-]+:)?{word}(?!\w)", " ", text, count=1)
     return " ".join(left.split())
+
+
+# -- autocomplete --------------------------------------------------------------------------------
+def autocomplete(state: State, prefix: Any, limit: Any = 10) -> list[dict]:
+    """Titles, authors and descriptors starting with `prefix` (a word start matches too),
+    taken in turn from each kind."""
+    if not isinstance(prefix, str):
+        return []
+    wanted = analysis.fold_letters(analysis.nfc(limits.starts_with(prefix))).strip()
+    limit = limits.bounded(limit, 10, limits.MAX_PER_PAGE)
+    if len(wanted) < 2:
+        return []
+    groups = [_title_completions(state, wanted, limit)]
+    for kind, field_name in COMPLETED_FIELDS:
+        counts = state.arrays.fields[field_name].counts(state.arrays.live)
+        found = [
+            (int(counts[i]), label)
+            for i, (key, label) in enumerate(_folded_vocab(state, field_name))
+            if counts[i] and (key.startswith(wanted) or f" {wanted}" in key)
+        ]
+        found.sort(key=lambda x: (-x[0], x[1]))
+        groups.append([{"kind": kind, "label": label} for _, label in found[:limit]])
+    out: list[dict] = []
+    while len(out) < limit and any(groups):
+        for group in groups:
+            if group and len(out) < limit:
+                out.append(group.pop(0))
+    return out
+
+
+def _folded_vocab(state: State, field_name: str) -> list[tuple[str, str]]:
+    def compute() -> list[tuple[str, str]]:
+        arrays = state.arrays.fields[field_name]
+        keys = arrays.vocab.derived(
+            "fold-words", lambda v: analysis.fold_letters(v).replace(",", " ")
+        )
+        return list(zip(keys[: arrays.size], arrays.vocab.values[: arrays.size], strict=True))
+
+    return state.arrays.cached(f"folded:{field_name}", compute)
+
+
+def _title_completions(state: State, wanted: str, limit: int) -> list[dict]:
+    arrays = state.arrays.fields["s_title"]
+    values = arrays.vocab.values[: arrays.size]
+    matching = [i for i, v in enumerate(values) if v.startswith(wanted) or f" {wanted}" in v]
+    if not matching:
+        return []
+    value_mask = np.zeros(arrays.size, dtype=bool)
+    value_mask[matching] = True
+    entries = value_mask[arrays.vals] & state.arrays.live[arrays.docs]
+    docs = arrays.docs[entries]
+    # the titles of the newest records first
+    docs = docs[np.argsort(-state.arrays.record_ids()[docs])]
+    out, seen = [], set()
+    for doc in docs:
+        title = state.stored(int(doc)).get("title", "")
+        if title and title not in seen:
+            seen.add(title)
+            out.append({"kind": "title", "label": title})
+            if len(out) >= limit:
+                break
+    return out

@@ -11,7 +11,10 @@ values, all compared folded (case, accents, ligatures):
     keywords = ["QPV"]
     custom = [{ name = "axe", value = "PV" }]
 
-`<instance>/themes.toml` wins over the sample shipped as `records/themes.toml`.
+Which file is resolved in one place, `resolve_themes_file`: the `THEMES_FILE` setting, else
+`<instance>/themes.toml`, else the sample shipped inside this package (`indexer/themes.toml`,
+package data, so that an installed docbase has it as an editable checkout does). `create_app`
+resolves it once and the site and the CLI pass it down.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from catalogue.record import Record
-from indexer.analysis import fold
+from indexer.analysis import fold_letters
 
-SAMPLE = Path(__file__).resolve().parent.parent / "records" / "themes.toml"
+SAMPLE = Path(__file__).resolve().parent / "themes.toml"  # package data (pyproject.toml)
 
 
 @dataclass
@@ -38,16 +41,17 @@ class Theme:
 
     def folded(self) -> tuple[set[str], set[str], set[str]]:
         return (
-            {fold(d).strip() for d in self.descriptors},
-            {fold(k).strip() for k in self.keywords},
-            {fold(f"{name}={value}") for name, value in self.custom},
+            {fold_letters(d).strip() for d in self.descriptors},
+            {fold_letters(k).strip() for k in self.keywords},
+            {fold_letters(f"{name}={value}") for name, value in self.custom},
         )
 
 
 def resolve_themes_file(
     themes_file: str | Path | None = None, instance: str | Path | None = None
 ) -> Path | None:
-    """The file to use: the one given if it exists, else `<instance>/themes.toml`, else the sample."""
+    """The file to use: the one given if it exists, else `<instance>/themes.toml`, else the
+    sample; the only place that decides."""
     for candidate in (themes_file, Path(instance) / "themes.toml" if instance else None, SAMPLE):
         if candidate and Path(candidate).is_file():
             return Path(candidate)
@@ -74,7 +78,7 @@ def load_themes(path: str | Path | None) -> list[Theme]:
         ]
         themes.append(
             Theme(
-                value=str(entry.get("value") or fold(label).replace(" ", "-")),
+                value=str(entry.get("value") or fold_letters(label).replace(" ", "-")),
                 label=label,
                 descriptors=[str(d) for d in entry.get("descriptors", [])],
                 keywords=[str(k) for k in entry.get("keywords", [])],
@@ -86,7 +90,7 @@ def load_themes(path: str | Path | None) -> list[Theme]:
 
 @lru_cache(maxsize=50_000)  # headings repeat from record to record
 def _folded(text: str) -> str:
-    return fold(text).strip()
+    return fold_letters(text).strip()
 
 
 def theme_matcher(themes: list[Theme]) -> Callable[[Record], list[str]]:

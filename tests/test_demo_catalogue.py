@@ -1,7 +1,7 @@
 """The demonstration catalogue of `records/`: what `make run` shows must fit the centre.
 
 `records/` is imported into a throwaway instance as `make run` does (`docbase import records/`),
-then the public pages are read: every theme of `records/themes.toml` leads to at least three
+then the public pages are read: every theme of the sample `indexer/themes.toml` leads to at least three
 records, and the words visitors of a centre « Politique de la ville » type first find something.
 """
 
@@ -44,7 +44,7 @@ def test_every_theme_on_the_home_page_has_three_records(demo) -> None:
     section = page.split('id="themes-title"', 1)[1].split("</section>", 1)[0]
     shown = {html.unescape(label): _count(n) for label, n in THEME_ITEM.findall(section)}
     themes = load_themes(SAMPLE)
-    assert SAMPLE.parent == RECORDS and len(themes) >= 5
+    assert len(themes) >= 5
     assert set(shown) == {t.label for t in themes}
     poor = {label: n for label, n in shown.items() if n < 3}
     assert not poor, f"themes with fewer than 3 records: {poor}"

@@ -24,7 +24,7 @@ def default_settings(instance: Path) -> dict[str, Any]:
         "REJECTS_DIR": str(instance / "rejects"),
         "CITATION_CACHE_DIR": str(instance / "cache" / "citations"),  # formatted bibliographies
         "SECRET_KEY": None,
-        "THEMES_FILE": str(themes) if (themes := instance / "themes.toml").exists() else None,
+        "THEMES_FILE": None,  # resolved by create_app (indexer.themes.resolve_themes_file)
         "SITE_NAME": "Centre de ressources Politique de la ville",
         "PER_PAGE": 20,
         "FACET_LIMIT": 10,
@@ -72,6 +72,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    from indexer.themes import resolve_themes_file
+
+    # resolved once here, passed down to the searcher and the CLI
+    themes = resolve_themes_file(app.config.get("THEMES_FILE"), app.config["INSTANCE"])
+    app.config["THEMES_FILE"] = str(themes) if themes else None
 
     from web import cli
 

@@ -15,12 +15,12 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 
+from indexer.limits import MAX_PER_PAGE
 from web.searching import get_searcher, get_store
 from web.state import BadParameter, SearchState
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-MAX_PER_PAGE = 100
 MAX_ID = 2**63 - 1
 
 

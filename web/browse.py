@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import NotFound
 
+from indexer.limits import MAX_PREFIX_CHARS
 from web.searching import get_searcher
 from web.state import MAX_PAGE, BadParameter, SearchState
 
@@ -34,7 +35,7 @@ def listing(kind: str) -> str:
         raise NotFound()
     name, title = KINDS[kind]
     prefix = " ".join(request.args.get("prefixe", "").split())
-    if len(prefix) > 100:
+    if len(prefix) > MAX_PREFIX_CHARS:
         raise BadParameter("Préfixe trop long.")
     try:
         page = int(request.args.get("page", "1"))

@@ -27,12 +27,14 @@ from werkzeug.wrappers import Response
 
 from catalogue.languages import language_name
 from catalogue.record import DOC_TYPES, relator_label
+from indexer.facets import AVAILABILITY, FACETS
+from indexer.schema import HIERARCHY_SEP
 
 _FILE_EXTENSION = re.compile(
     r"\.(?:mrc|marc|iso|iso2709|dat|xml|ris|bib|csv|txt|json)$", re.IGNORECASE
 )
-HIERARCHY_SEP = " -- "  # how the index joins a descriptor and its subdivisions
-LANGUAGES = {"fr": "Français", "en": "English"}
+# the interface's languages, each named in itself
+LANGUAGES = {"fr": language_name("fre", "fr"), "en": language_name("eng", "en")}
 
 bp = Blueprint("i18n", __name__)
 
@@ -58,20 +60,9 @@ def tr(message: str) -> str:
     return translations().ugettext(message)
 
 
-# Facet names of the search API → translatable labels (the API's own labels are French only).
-FACET_LABELS = {
-    "doc_type": N_("Type de document"),
-    "year": N_("Décennie"),
-    "language": N_("Langue"),
-    "author": N_("Auteur"),
-    "descriptor": N_("Descripteur"),
-    "keyword": N_("Mot-clé"),
-    "theme": N_("Thème"),
-    "series": N_("Collection"),
-    "source": N_("Base d'origine"),
-    "availability": N_("Disponibilité"),
-}
-AVAILABILITY = {"online": N_("En ligne"), "onsite": N_("Sur place")}
+# Facet names of the search API → their French labels, defined by the indexer's facets and
+# translated here (the API's own labels are French only; web/babel.cfg extracts them).
+FACET_LABELS = dict(FACETS)
 SORT_LABELS = {
     "relevance": N_("Pertinence"),
     "date_desc": N_("Date (récents d'abord)"),

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from indexer.limits import MAX_PER_PAGE, MAX_PREFIX_CHARS
 from indexer.schema import author_value
 from indexer.search import MAX_PREFIXES, MIN_PREFIX
 from web import searchlog
@@ -130,7 +131,7 @@ def record_url(record_id: int) -> str:
 
 def per_page() -> int:
     """Hits per page: the PER_PAGE setting, kept within what the search API accepts."""
-    return max(1, min(100, int(current_app.config.get("PER_PAGE") or 20)))
+    return max(1, min(MAX_PER_PAGE, int(current_app.config.get("PER_PAGE") or 20)))
 
 
 def facet_views(result: Any, state: SearchState) -> list[FacetView]:
@@ -314,7 +315,7 @@ def facet(name: str) -> str:
         raise NotFound()
     state = SearchState.from_args(request.args)
     prefix = " ".join(request.args.get("filtre", "").split())
-    if len(prefix) > 100:
+    if len(prefix) > MAX_PREFIX_CHARS:
         raise BadParameter("Filtre trop long.")
     try:
         page = int(request.args.get("vpage", "1"))
@@ -409,7 +410,7 @@ def record_marc(record_id: int) -> str:
 def suggestions() -> Response:
     """Autocomplete for the search box (JSON; the page works without it)."""
     prefix = " ".join(request.args.get("q", "").split())
-    if len(prefix) > 100:
+    if len(prefix) > MAX_PREFIX_CHARS:
         raise BadParameter("Requête trop longue.")
     if len(prefix) < 2:
         return jsonify([])

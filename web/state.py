@@ -18,12 +18,17 @@ from flask import g, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-MAX_QUERY = 500  # characters; longer is not a search, it is a paste accident or an attack
-MAX_VALUE = 300  # one facet value
-MAX_FILTERS = 40  # selected + excluded values together
-MAX_PAGE = 1000  # deeper pages are refused (nobody reads page 1001 of a catalogue)
-MIN_YEAR, MAX_YEAR = 1, 9999
-SORTS = ("relevance", "date_desc", "date_asc", "title", "author")
+# the bounds of a request and the sort keys, shared with the indexer (which clamps to them)
+from indexer.limits import (
+    MAX_FILTERS,
+    MAX_PAGE,
+    MAX_QUERY,
+    MAX_VALUE,
+    MAX_YEAR,
+    MIN_YEAR,
+    SORTS,
+)
+
 _SAFE = ":*!$'(),;@/"  # left as is in query strings, as werkzeug's url_for does
 
 

@@ -105,3 +105,14 @@ def searcher(corpus: dict) -> Iterator[Searcher]:
 @pytest.fixture(scope="session")
 def by_source_id(records: list[Record]) -> dict[str, Record]:
     return {r.source_id: r for r in records if r.source == "tests-indexer"}
+
+
+@pytest.fixture()
+def small(tmp_path: Path, fixtures: Path):
+    """A store with the 35 real monographs of cotes8, indexed."""
+    path = fixtures / "unimarc" / "medialab_cotes8.mrc"
+    store = Store(tmp_path / "docbase.sqlite3")
+    import_paths(store, [path], rejects_dir=tmp_path / "rejects")
+    build.update(store, tmp_path / "index")
+    yield store, tmp_path / "index"
+    store.close()

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.analysis import analyze, fold, terms
+from indexer.analysis import analyze, fold_letters, terms
 
 
 def same(a: str, b: str) -> bool:
@@ -65,7 +65,7 @@ def test_offsets_point_into_the_text() -> None:
 
 
 def test_fold() -> None:
-    assert fold("ŒUVRES Économie") == "oeuvres economie"
+    assert fold_letters("ŒUVRES Économie") == "oeuvres economie"
 
 
 @given(st.text(max_size=200))

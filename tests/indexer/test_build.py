@@ -7,24 +7,11 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from catalogue.ingest import import_paths
 from catalogue.record import Agent, Record, Subject
 from catalogue.store import Store
 from indexer import build
 from indexer.search import Searcher, SearchRequest
-
-
-@pytest.fixture()
-def small(tmp_path: Path, fixtures: Path):
-    """A store with the 35 real monographs of cotes8, indexed."""
-    path = fixtures / "unimarc" / "medialab_cotes8.mrc"
-    store = Store(tmp_path / "docbase.sqlite3")
-    import_paths(store, [path], rejects_dir=tmp_path / "rejects")
-    build.update(store, tmp_path / "index")
-    yield store, tmp_path / "index"
-    store.close()
 
 
 def total(searcher: Searcher, q: str = "") -> int:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from catalogue.record import Record
-from indexer.analysis import fold
+from indexer.analysis import fold_letters
 from indexer.schema import author_value
 from indexer.search import FACETS, Searcher, SearchRequest
 from indexer.themes import SAMPLE, load_themes
@@ -42,11 +42,11 @@ THEMES = [(t.value, *t.folded()) for t in load_themes(SAMPLE)]
 
 def _themes(r: Record) -> set[str]:
     out = set()
-    descriptors = {fold(d.split(" -- ")[0]) for d in _descriptors(r)} | {
-        fold(d) for d in _descriptors(r)
+    descriptors = {fold_letters(d.split(" -- ")[0]) for d in _descriptors(r)} | {
+        fold_letters(d) for d in _descriptors(r)
     }
-    keywords = {fold(k) for k in r.keywords}
-    custom = {fold(f"{c.name}={c.value}") for c in r.custom}
+    keywords = {fold_letters(k) for k in r.keywords}
+    custom = {fold_letters(f"{c.name}={c.value}") for c in r.custom}
     for value, theme_descriptors, theme_keywords, theme_custom in THEMES:
         if descriptors & theme_descriptors or keywords & theme_keywords or custom & theme_custom:
             out.add(value)
@@ -195,7 +195,7 @@ def test_limits_prefix_and_paging(searcher, records) -> None:
     page2 = searcher.facet_values("author", SearchRequest(), page=2, per_page=7)
     assert not {v.value for v in page1.values} & {v.value for v in page2.values}
     leroy = searcher.facet_values("author", SearchRequest(), prefix="leroy")
-    assert leroy.values and all("leroy" in fold(v.value) for v in leroy.values)
+    assert leroy.values and all("leroy" in fold_letters(v.value) for v in leroy.values)
     with pytest.raises(ValueError):
         searcher.facet_values("nope", SearchRequest())
 
@@ -222,14 +222,14 @@ def test_year_facet_and_histogram(searcher, records) -> None:
 
 def test_browse_and_themes(searcher, records) -> None:
     page = searcher.browse("descriptor", per_page=50)
-    keys = [fold(v.value) for v in page.values]
+    keys = [fold_letters(v.value) for v in page.values]
     assert keys == sorted(keys) and page.has_more
     socio = searcher.browse("descriptor", prefix="socio")
     assert "Sociologie" in {v.value for v in socio.values}
-    assert all(fold(v.value).startswith("socio") for v in socio.values)
+    assert all(fold_letters(v.value).startswith("socio") for v in socio.values)
     # A–Z: the letter or prefix starts the heading; a facet's filter box finds any word
     politique = {v.value for v in searcher.browse("descriptor", prefix="politique").values}
-    assert politique and all(fold(v).startswith("politique") for v in politique)
+    assert politique and all(fold_letters(v).startswith("politique") for v in politique)
     assert "Science politique" not in politique
     request = SearchRequest()
     anywhere = searcher.facet_values("descriptor", request, prefix="politique", per_page=500)
@@ -252,13 +252,14 @@ def test_bitmaps_and_by_document_counting_agree(searcher) -> None:
     import numpy as np
 
     from indexer.arrays import Hits
+    from indexer.request import evaluate
 
-    state = searcher._state
+    state = searcher.live.state
     n = state.arrays.n
     rng = np.random.default_rng(5)
     masks = [state.arrays.live, np.zeros(n, dtype=bool)]
     for q in ("politique", "annee:1950-2000", "sociologie -histoire"):
-        masks.append(searcher._compute(state, SearchRequest(q=q)).final)
+        masks.append(evaluate(state, searcher.facets, SearchRequest(q=q)).final)
     for share in (0.01, 0.3, 0.9):
         masks.append((rng.random(n) < share) & state.arrays.live)
     with_bitmaps = 0

@@ -18,7 +18,7 @@ LETTERS = string.ascii_lowercase
 def postings_read(searcher, monkeypatch):
     """Counts the postings the engine reads (the work a query causes), whatever the timing."""
     searcher.refresh()
-    arrays = searcher._state.engine.arrays
+    arrays = searcher.live.state.engine.arrays
     calls = []
     real = arrays.postings
 

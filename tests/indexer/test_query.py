@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from indexer.limits import MAX_QUERY
 from indexer.query import (
     All,
     And,
@@ -84,7 +85,7 @@ def test_malformed_input_degrades_to_plain_words(text: str, node: object) -> Non
 
 def test_long_queries_and_control_characters() -> None:
     parsed = parse("ville " * 2000)
-    assert parsed.degraded and len(parsed.text) <= 1000
+    assert parsed.degraded and len(parsed.text) <= MAX_QUERY
     parsed = parse("vi\x00lle\x1b[31m banlieue\x7f")
     assert "\x00" not in parsed.text and "\x1b" not in parsed.text
     assert parse(None).node == All()  # type: ignore[arg-type]

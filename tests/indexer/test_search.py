@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalogue.record import Record
-from indexer.analysis import fold
+from indexer.analysis import fold_letters
 from indexer.search import Searcher, SearchRequest
 
 
@@ -30,7 +30,7 @@ def ids(searcher: Searcher, q: str = "", **kwargs) -> set[int]:
 def title_has(records: list[Record], pattern: str) -> set[int]:
     """Records whose folded title has a word matching `pattern` (computed without the index)."""
     regex = re.compile(pattern)
-    return {r.id for r in records if regex.search(fold(r.title))}
+    return {r.id for r in records if regex.search(fold_letters(r.title))}
 
 
 # -- French analysis -----------------------------------------------------------------------------
@@ -59,7 +59,9 @@ def test_stop_words_among_other_words_are_ignored(searcher, records, by_source_i
     assert ids(searcher, "politique de la ville") == ids(searcher, "politique ville")
     assert ids(searcher, "discriminations à l'école") == ids(searcher, "discriminations école")
     # alone, a stop word is still looked for where it is kept (names)
-    with_de = {r.id for r in records if any(" de " in f" {fold(a.name)} " for a in r.agents)}
+    with_de = {
+        r.id for r in records if any(" de " in f" {fold_letters(a.name)} " for a in r.agents)
+    }
     assert with_de and with_de <= ids(searcher, "de")
 
 
@@ -134,7 +136,9 @@ def test_exclusion_or_and_prefix(searcher) -> None:
 def test_field_prefixes_in_both_languages(searcher, records) -> None:
     assert ids(searcher, "titre:sociologie") == ids(searcher, "title:sociologie")
     assert ids(searcher, "auteur:Leroy-Beaulieu") == ids(searcher, "author:leroy-beaulieu")
-    expected = {r.id for r in records if any("leroy-beaulieu" in fold(a.name) for a in r.agents)}
+    expected = {
+        r.id for r in records if any("leroy-beaulieu" in fold_letters(a.name) for a in r.agents)
+    }
     assert expected and ids(searcher, "auteur:Leroy-Beaulieu") == expected
     assert ids(searcher, "sujet:sociologie") == ids(searcher, "subject:sociologie")
     assert ids(searcher, "annee:1990") == ids(searcher, "année:1990") == ids(searcher, "year:1990")
@@ -206,7 +210,7 @@ def test_degraded_query_is_reported(searcher) -> None:
 # -- results -------------------------------------------------------------------------------------
 def test_relevance_title_boost(searcher) -> None:
     hits = searcher.search(SearchRequest(q="sociologie", per_page=5)).hits
-    assert "sociolog" in fold(hits[0].title)
+    assert "sociolog" in fold_letters(hits[0].title)
     assert hits == sorted(hits, key=lambda h: -h.score)
 
 
@@ -219,10 +223,12 @@ def test_sorts(searcher, records, sort: str) -> None:
         assert years == sorted(years, reverse=sort == "date_desc")
         assert all(h.year for h in hits[: len(years)])  # records without a year last
     elif sort == "title":
-        keys = [re.sub(r"^(les?|la|l'|the) ", "", fold(h.title))[:10] for h in hits]
+        keys = [re.sub(r"^(les?|la|l'|the) ", "", fold_letters(h.title))[:10] for h in hits]
         assert keys[0] <= keys[-1]
     else:
-        names = [fold(by_id[h.id].first_author.sort_name) for h in hits if by_id[h.id].agents]
+        names = [
+            fold_letters(by_id[h.id].first_author.sort_name) for h in hits if by_id[h.id].agents
+        ]
         assert names == sorted(names)
 
 
@@ -253,7 +259,7 @@ def test_cached_words_give_the_same_hits(searcher, monkeypatch) -> None:
     first = searcher.search(request)
     again = searcher.search(request)  # words from the engine's cache
     monkeypatch.setattr(engine, "WORDS_CACHE_BYTES", 0)  # each word pushes the others out
-    state = searcher._state
+    state = searcher.live.state
     state.engine._words.clear()
     state.engine._words_bytes = 0
     state.results.clear()
@@ -285,7 +291,7 @@ def test_did_you_mean(searcher) -> None:
 def test_autocomplete(searcher) -> None:
     found = searcher.autocomplete("sociol")
     assert {"kind": "descriptor", "label": "Sociologie"} in found
-    assert any(f["kind"] == "title" and "sociolog" in fold(f["label"]) for f in found)
+    assert any(f["kind"] == "title" and "sociolog" in fold_letters(f["label"]) for f in found)
     assert any(f["kind"] == "author" for f in searcher.autocomplete("leroy"))
     assert searcher.autocomplete("") == [] and searcher.autocomplete("\x00") == []
 

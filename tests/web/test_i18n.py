@@ -91,3 +91,21 @@ def test_every_template_string_is_in_the_catalogue():
     }
     missing = sorted(m for m in found if m not in po)
     assert not missing, f"run `make translations` and translate: {missing[:10]}"
+
+
+def test_the_cli_and_the_site_name_every_facet_alike(app, client):
+    """One label per facet, the indexer's: the year facet was « Année » in the CLI and
+    « Décennie » on the site."""
+    import html as html_module
+
+    from indexer.facets import FACETS
+
+    output = app.test_cli_runner().invoke(args=["search", ""]).output
+    cli = {line.split(" : ")[0] for line in output.splitlines() if " : " in line and line[0] != " "}
+    page = client.get("/recherche?debut=1&fin=9999").get_data(as_text=True)
+    site = {html_module.unescape(label) for label in re.findall(r"<legend>([^<]+)</legend>", page)}
+    labels = dict(FACETS)
+    assert labels["year"] == "Décennie"
+    assert {"Décennie", "Type de document", "Langue"} <= cli
+    assert cli <= site, (cli, site)
+    assert cli <= set(labels.values())
