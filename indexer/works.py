@@ -77,15 +77,26 @@ def work_document(copies: list[Record]) -> dict[str, Any]:
 
 def documents(store: Store, records: Iterable[Record], works: Works) -> Iterator[dict[str, Any]]:
     """Documents for `records`: a record without copies as itself; a work once, when its
-    primary comes by (the other copies give nothing, whatever their order)."""
+    primary comes by (the other copies give nothing, whatever their order). The thesaurus's
+    broader terms join the descriptor facet (indexer/hierarchy.py)."""
+    from indexer.hierarchy import Hierarchy
+
+    hierarchy = Hierarchy.of(store)
     for record in records:
         members = works.members(record.id or 0)
         if len(members) == 1:
-            yield record_to_document(record)
+            yield _with_broader(record_to_document(record), hierarchy)
             continue
         copies = store.get_many(members)
         if copies and min(r.id or 0 for r in copies) == record.id:
-            yield work_document(copies)
+            yield _with_broader(work_document(copies), hierarchy)
+
+
+def _with_broader(doc: dict[str, Any], hierarchy: Any) -> dict[str, Any]:
+    if hierarchy:
+        field = FACET_FIELDS["descriptor"]
+        doc[field] = list(dict.fromkeys([*doc[field], *hierarchy.values(doc[field])]))
+    return doc
 
 
 def affected(store: Store, works: Works, record_ids: Iterable[int]) -> tuple[list[int], list]:

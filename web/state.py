@@ -123,11 +123,29 @@ class SearchState:
     def is_excluded(self, facet: str, value: str) -> bool:
         return value in self.excludes.get(facet, ())
 
+    @cached_property
+    def preferred_terms(self) -> list[str]:
+        """The thesaurus's preferred terms when the query is a non-preferred one (« réhabilitation
+        urbaine » → « Rénovation urbaine »): the search looks them up too."""
+        if not self.q or any(c in self.q for c in '"():*|'):
+            return []  # a query with syntax is the visitor's own: left as typed
+        from catalogue.thesaurus import Thesaurus
+        from web.searching import get_store
+
+        return Thesaurus(get_store()).expand(self.q)
+
+    def search_text(self) -> str:
+        """The query the indexer gets: the typed one, OR-ed with its preferred terms."""
+        if not self.preferred_terms:
+            return self.q
+        text = f"({self.q}) OR " + " OR ".join(f'"{t}"' for t in self.preferred_terms)
+        return text if len(text) <= MAX_QUERY else self.q
+
     def to_request(self, per_page: int, **overrides: Any) -> Any:
         from indexer.search import SearchRequest
 
         params: dict[str, Any] = {
-            "q": self.q,
+            "q": self.search_text(),
             "filters": {k: list(v) for k, v in self.filters.items()},
             "excludes": {k: list(v) for k, v in self.excludes.items()},
             "year_from": self.year_from,

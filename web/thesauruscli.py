@@ -38,7 +38,12 @@ def import_command(path: Path, fmt: str | None) -> None:
             report = Thesaurus(store).import_file(path.read_bytes(), fmt, path.name, "import")
         except CatalogueError as exc:
             raise click.ClickException(f"{path.name} : {exc}") from None
-    click.echo("\n".join(report_lines(path.name, report)))
+        click.echo("\n".join(report_lines(path.name, report)))
+        if (report.new or report.updated) and store.count():
+            from indexer import build  # the descriptor facet shows the new broader terms
+
+            build.rebuild(store, Path(current_app.config["INDEX_DIR"]))
+            click.echo("index reconstruit : la hiérarchie du thésaurus est dans les facettes")
 
 
 @thesaurus_group.command("show")
