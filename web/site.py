@@ -53,6 +53,9 @@ def init_app(app: Flask) -> None:
     from web import bibliographies  # issue 10: curated bibliographies, citations, Atom feeds
 
     bibliographies.init_app(app)
+    from web import staffbib  # issue 12: bibliographies made and edited by the staff
+
+    staffbib.init_app(app)
     from web import oai  # OAI-PMH 2.0 for harvesters (union catalogues, partners)
 
     oai.init_app(app)
