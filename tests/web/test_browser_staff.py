@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery"
 UPLOAD = Path(__file__).parents[1] / "fixtures" / "unimarc" / "medialab_cotes8.mrc"
+THESAURUS = Path(__file__).parents[1] / "fixtures" / "skos" / "unesco-fr-urban-subset.ttl"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,11 @@ def staff_app(tmp_path_factory):
     accounts.add("marie", PASSWORD, "documentalist", "Marie Curie")
     accounts.add("admin", PASSWORD, "administrator", "Admin")
     accounts.close()
+    from catalogue.store import Store
+    from catalogue.thesaurus import Thesaurus
+
+    with Store(app.config["STORE_PATH"]) as store:  # the descriptors come from the thesaurus
+        Thesaurus(store).import_file(THESAURUS.read_bytes(), name=THESAURUS.name, actor="tests")
     yield app
     close_searcher(app)
 
@@ -97,9 +103,9 @@ def test_a_documentalist_catalogues_finds_edits_exports_and_restores(page):
     page.get_by_label("Prénom").fill("Claire")
     page.get_by_label("Titre du périodique ou de l'ouvrage").fill("Revue urbanisme")
     page.locator("#host-0-issn").fill("1234-5679")
-    page.locator("#subjects-0-label").fill("Rénovation urbaine")
+    page.locator("#subjects-0-label").fill("réhabilitation urbaine")  # a non-preferred term
     page.get_by_role("button", name="Ajouter un descripteur").click()
-    page.locator("#subjects-1-label").fill("Logement social")
+    page.locator("#subjects-1-label").fill("Droit à un logement")
     page.locator("#languages-0-value").select_option("fre")
     page.get_by_role("button", name="Enregistrer").first.click()
     page.wait_for_url(re.compile(r"/personnel/notices/\d+$"))
@@ -116,7 +122,10 @@ def test_a_documentalist_catalogues_finds_edits_exports_and_restores(page):
     exported = page.request.get(f"/notice/{new_id}.unimarc").body()
     (back,) = list(formats.get("unimarc").read(exported))
     assert back.title.endswith("une enquête")
-    assert sorted(s.label for s in back.subjects) == ["Logement social", "Rénovation urbaine"]
+    # saved under the thesaurus's preferred terms
+    assert sorted(s.label for s in back.subjects) == ["Droit à un logement", "Rénovation urbaine"]
+    api = page.request.get(f"/api/notice/{new_id}").json()
+    assert all(s["uri"].startswith("http") for s in api["record"]["subjects"])
     # restore the first version
     page.goto(f"/personnel/notices/{new_id}/historique")
     page.get_by_role("button", name="Rétablir cette version").last.click()
@@ -160,6 +169,12 @@ def test_every_staff_page_passes_axe(page, axe_source):
         ("dashboard", "/personnel/tableau-de-bord"),
         ("basket", "/personnel/selection/"),
         ("imports", "/personnel/imports/"),
+        ("bibliographies", "/personnel/bibliographies/"),
+        ("bibliography-new", "/personnel/bibliographies/nouvelle"),
+        ("thesaurus", "/personnel/thesaurus/"),
+        ("thesaurus-az", "/personnel/thesaurus/az/"),
+        ("thesaurus-search", "/personnel/thesaurus/?q=renovation"),
+        ("thesaurus-import", "/personnel/thesaurus/import"),
     ]:
         page.goto(url)
         audit(page, axe_source, name)
