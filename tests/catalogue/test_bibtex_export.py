@@ -25,6 +25,14 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def as_pylatexenc_reads(text: str) -> str:
+    """An unbalanced brace is written \\textbraceleft{} (BibTeX counts even escaped braces, so
+    \\{ would break the entry); pylatexenc does not know that LaTeX command and drops it."""
+    if text.count("{") != text.count("}"):
+        text = text.replace("{", "").replace("}", "")
+    return squash(text)
+
+
 def decoded(text: str) -> str:
     """A value bibtexparser decoded: pylatexenc reads \\textasciicircum as « ˆ », a modifier."""
     return squash(text.replace("ˆ", "^"))
@@ -113,8 +121,8 @@ def test_bibtexparser_reads_the_entries_back(exported):
     assert len(library.entries) == len(sample) > 500
     for record, entry in zip(sample, library.entries, strict=True):
         fields = {f.key: f.value for f in entry.fields}
-        assert decoded(fields["title"]) == squash(record.title), record.source_id
-        assert decoded(fields.get("subtitle", "")) == squash(record.other_title)
+        assert decoded(fields["title"]) == as_pylatexenc_reads(record.title), record.source_id
+        assert decoded(fields.get("subtitle", "")) == as_pylatexenc_reads(record.other_title)
         assert [person(n) for n in fields.get("author", [])] == authors(record), record.source_id
         assert fields.get("year", "") == (f"{record.year:04d}" if record.year else "")
         body = fields.get("publisher") or fields.get("institution") or fields.get("school", "")
