@@ -253,7 +253,8 @@ def _session(sid: int) -> dict[int, str]:
             continue
         try:
             stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            cmdline = cmdline.decode("utf-8", "replace")  # any process: a Latin-1 argv too
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
