@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from catalogue.marcxml import xml_attr, xml_text
@@ -154,7 +154,16 @@ def _set_tree() -> SetTree:
     config = current_app.config
     path = resolve_themes_file(config.get("THEMES_FILE"), config["INSTANCE"])
     stamp = path.stat().st_mtime_ns if path else 0
-    return SetTree(get_store().sources(), _themes(path, stamp), source_label)
+    return SetTree(get_store().sources(), _themes(path, stamp), source_label, _bibliographies())
+
+
+def _bibliographies() -> dict[tuple[str, str], list[int]]:
+    """Each curated bibliography's records, once per request (g)."""
+    from web.bibliographies import members
+
+    if "oai_bibliographies" not in g:
+        g.oai_bibliographies = {(b.slug, b.title): members(b) for b in get_store().bibliographies()}
+    return g.oai_bibliographies
 
 
 @lru_cache(maxsize=4)
@@ -293,6 +302,8 @@ def _new_harvest(verb: str, params: dict[str, str], tree: SetTree) -> Harvest:
     store = get_store()
     harvest = Harvest(verb, fmt.prefix, store.last_id(), spec, since, until)
     oai_set = tree.get(spec) if spec else None
+    if oai_set is not None and oai_set.bibliography is not None:
+        return harvest  # its size: not counted ahead (completeListSize left out, as for themes)
     if oai_set is None or oai_set.theme is None:  # themes are matched record by record
         size = store.count_stamped(
             0, harvest.upto, since=since, until=until, source=_source(oai_set), marc21=fmt.marc21
@@ -318,12 +329,15 @@ def _page(harvest: Harvest, tree: SetTree, size: int) -> tuple[list[Stamped], bo
         "marc21": fmt.marc21,
     }
     store = get_store()
-    if oai_set is None or oai_set.theme is None:  # SQL filters it all
-        rows = store.stamped(
+    if oai_set is None or (oai_set.theme is None and oai_set.bibliography is None):
+        rows = store.stamped(  # SQL filters it all
             harvest.after, harvest.upto, **filters, limit=size + 1, with_marc=with_marc
         )
         return rows[:size], len(rows) > size
-    members = _theme_members().members(oai_set.theme)
+    if oai_set.bibliography is not None:
+        members = tree.members[oai_set.spec]
+    else:
+        members = _theme_members().members(oai_set.theme)
     start, end = bisect_right(members, harvest.after), bisect_right(members, harvest.upto)
     found: list[Stamped] = []
     for pos in range(start, end, 500):

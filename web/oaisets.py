@@ -1,4 +1,4 @@
-"""The sets of the OAI-PMH provider: one per source base, one per theme.
+"""The sets of the OAI-PMH provider: one per source base, one per theme, one per bibliography.
 
 `source` holds every record and `source:<base>` the records of one base (the store's
 provenance); `theme` holds the records under any theme and `theme:<value>` those under one
@@ -6,6 +6,8 @@ provenance); `theme` holds the records under any theme and `theme:<value>` those
 is made of the characters setSpec allows, else its ASCII form followed by a short hash of the
 name (`source:PMB-reseau-67fafa`): it stays the same as long as the name does. Which records
 fall under which theme is kept per process (`ThemeMembers`), followed from the change feed.
+`bibliography:<slug>` holds a curated bibliography's records (its picks and what its saved
+search finds, as its page shows them), computed once per request.
 """
 
 from __future__ import annotations
@@ -39,14 +41,20 @@ class OaiSet:
     name: str
     source: str | None = None  # the records of one base
     theme: str | None = None  # the records under one theme ("" for any theme)
+    bibliography: str | None = None  # the records of one curated bibliography (its slug)
 
 
 class SetTree:
     """The sets of one request: the store's bases and the instance's themes."""
 
     def __init__(
-        self, sources: list[str], themes: list[Theme], label: Callable[[str], str]
+        self,
+        sources: list[str],
+        themes: list[Theme],
+        label: Callable[[str], str],
+        bibliographies: dict[tuple[str, str], list[int]] | None = None,
     ) -> None:
+        """`bibliographies`: (slug, title) → the record ids it holds."""
         self.sets: dict[str, OaiSet] = {"source": OaiSet("source", "Bases d'origine (sources)")}
         for source in sources:
             spec = f"source:{spec_part(source)}"
@@ -56,6 +64,14 @@ class SetTree:
         for theme in themes:
             spec = f"theme:{spec_part(theme.value)}"
             self.sets[spec] = OaiSet(spec, theme.label, theme=theme.value)
+        self.members: dict[str, list[int]] = {}
+        self.bibliographies_of: dict[int, list[str]] = {}
+        for (slug, title), ids in (bibliographies or {}).items():
+            spec = f"bibliography:{slug}"  # slugs are setSpec-safe: [a-z0-9-]
+            self.sets[spec] = OaiSet(spec, title, bibliography=slug)
+            self.members[spec] = sorted(set(ids))
+            for record_id in ids:
+                self.bibliographies_of.setdefault(record_id, []).append(spec)
         self.source_specs = {s.source: s.spec for s in self.sets.values() if s.source}
         self.theme_specs = {s.theme: s.spec for s in self.sets.values() if s.theme}
         self.themes_of = theme_matcher(themes)
@@ -66,7 +82,8 @@ class SetTree:
     def specs_of(self, record: Record) -> list[str]:
         """The setSpecs a record's header names (the leaves: a base, its themes)."""
         out = [self.source_specs[record.source]] if record.source in self.source_specs else []
-        return out + [self.theme_specs[t] for t in self.themes_of(record)]
+        out += [self.theme_specs[t] for t in self.themes_of(record)]
+        return out + self.bibliographies_of.get(record.id or 0, [])
 
 
 class ThemeMembers:

@@ -549,3 +549,25 @@ def test_theme_sets_follow_the_changes_of_records(own) -> None:
     assert new in after and new not in before
     assert before and before[0] not in after
     assert sorted(set(before) - {before[0]} | {new}) == after
+
+
+def test_a_curated_bibliography_is_a_set(own) -> None:
+    """Its picks, paged like any set, named in each member's header, and in ListSets."""
+    from catalogue.bibliography import Bibliography
+
+    with Store(own.config["STORE_PATH"]) as store:
+        picks = [7, 3, 12, 5, 20, 9, 1]  # more than a page (OAI_PAGE_SIZE 5), not in id order
+        store.save_bibliography(Bibliography("mixite", "Mixité sociale", picks=picks))
+    client = own.test_client()
+    sets = oai(client, verb="ListSets")
+    specs = {s.findtext("o:setSpec", namespaces=NS): s.findtext("o:setName", namespaces=NS)
+             for s in sets.iterfind(".//o:set", NS)}  # fmt: skip
+    assert specs["bibliography:mixite"] == "Mixité sociale"
+    pages = harvest(client, "ListIdentifiers", metadataPrefix="oai_dc", set="bibliography:mixite")
+    assert len(pages) == 2 and ids_of(pages) == sorted(picks)
+    for header in headers(pages):
+        assert "bibliography:mixite" in [s.text for s in header.iterfind("o:setSpec", NS)]
+    other = ids_of(harvest(client, "ListIdentifiers", metadataPrefix="oai_dc"))
+    outside = next(i for i in other if i not in picks)
+    record = oai(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=ident(outside))
+    assert "bibliography:mixite" not in [s.text for s in record.iterfind(".//o:setSpec", NS)]
