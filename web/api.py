@@ -76,6 +76,39 @@ def record(record_id: int) -> Response:
     )
 
 
+@bp.route("/bibliographies")
+def bibliographies() -> Response:
+    return jsonify({"bibliographies": [
+        {"slug": b.slug, "title": b.title,
+         "url": url_for("bibliographies.page", slug=b.slug, _external=True),
+         "api_url": url_for("api.bibliography", slug=b.slug, _external=True)}
+        for b in get_store().bibliographies()
+    ]})  # fmt: skip
+
+
+@bp.route("/bibliographies/<slug>")
+def bibliography(slug: str) -> Response:
+    from web.bibliographies import export_links, members
+
+    bib = get_store().bibliography(slug) if len(slug) <= 80 else None
+    if bib is None:
+        return json_error(404, "bibliographie inconnue (unknown bibliography)")
+    records = get_store().get_many(members(bib))
+    return jsonify({
+        "slug": bib.slug, "title": bib.title, "introduction": bib.introduction,
+        "search": bib.search(), "grouping": bib.grouping, "order": bib.order, "style": bib.style,
+        "url": url_for("bibliographies.page", slug=bib.slug, _external=True),
+        "atom": url_for("bibliographies.bibliography_atom", slug=bib.slug, _external=True),
+        "records": [
+            {"id": r.id, "title": r.title, "year": r.year,
+             "url": url_for("opac.record", record_id=r.id, _external=True),
+             "api_url": url_for("api.record", record_id=r.id, _external=True)}
+            for r in records
+        ],
+        "exports": {label: request.host_url.rstrip("/") + href for label, href in export_links(bib)},
+    })  # fmt: skip
+
+
 @bp.route("/suggestions")
 def suggestions() -> Response:
     prefix = " ".join(request.args.get("q", "").split())

@@ -93,3 +93,29 @@ def test_unknown_api_urls_answer_json(client):
     assert response.status_code == 404 and response.get_json()["error"]["status"] == 404
     response = client.post("/api/search")
     assert response.status_code in (400, 405) and "error" in response.get_json()
+
+
+@pytest.fixture()
+def bibliography(app, record_ids):
+    runner = app.test_cli_runner()
+    picks = [str(record_ids["book-1"]), str(record_ids["article-1"])]
+    result = runner.invoke(args=["bibliography", "create", "api-ville", "--title", "Ville (API)",
+                                 "--intro", "Pour les partenaires.", *picks])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    yield "api-ville"
+    runner.invoke(args=["bibliography", "delete", "api-ville"])
+
+
+def test_bibliographies_and_their_records(client, document, bibliography, record_ids):
+    listing = check(document, "/bibliographies", client.get("/api/bibliographies"))
+    (entry,) = [b for b in listing["bibliographies"] if b["slug"] == bibliography]
+    assert entry["title"] == "Ville (API)" and entry["url"].endswith("/bibliographies/api-ville")
+    data = check(document, "/bibliographies/{slug}", client.get(entry["api_url"]))
+    assert data["introduction"] == "Pour les partenaires."
+    assert [r["id"] for r in data["records"]] == [record_ids["book-1"], record_ids["article-1"]]
+    assert client.get(data["records"][0]["api_url"]).status_code == 200
+    assert any(url.endswith("/bibliographies/api-ville.ris") for url in data["exports"].values())
+    assert client.get(data["atom"]).status_code == 200
+    missing = client.get("/api/bibliographies/nulle-part")
+    check(document, "/bibliographies/{slug}", missing)
+    assert missing.status_code == 404
