@@ -75,7 +75,8 @@ def _listing(bib: Bibliography, style: str, front: bool) -> citations.Listing:
 def export_links(bib: Bibliography) -> list[tuple[str, str]]:
     """(label, URL) of every export, the formatted ones first."""
     links = [
-        (o.label, url_for("bibliographies.export", slug=bib.slug, ext=o.name)) for o in citations.OUTPUTS.values()
+        (o.label, url_for("bibliographies.export", slug=bib.slug, ext=o.name))
+        for o in citations.OUTPUTS.values()
     ]
     for fmt in sorted((f for f in formats.FORMATS.values() if f.writer), key=lambda f: f.name):
         suffix = formats.url_suffix(fmt)
