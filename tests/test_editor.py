@@ -135,6 +135,8 @@ def test_an_edit_reaches_the_search_and_the_record(app, staff):
         assert back.title.startswith("Ségrégation urbaine et mixité sociale (édition corrigée)"), (
             name
         )
+    marc_view = unescape(staff.get("/notice/1/marc").get_data(as_text=True))
+    assert "Ségrégation urbaine et mixité sociale (édition corrigée)" in marc_view  # not the old
     with Store(app.config["STORE_PATH"]) as store:
         assert [h.action for h in store.history(1)][-1] == "edit"
         assert store.history(1)[-1].actor == "marie"

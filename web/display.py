@@ -237,12 +237,26 @@ class MarcLine:
     value: str  # control fields
 
 
-def marc_lines(record: Record) -> tuple[str, list[MarcLine]]:
-    """(leader, fields) from the record's original MARC, tolerant of odd shapes."""
+def _current_marc(record: Record) -> tuple[str, list[Any]]:
+    """The record's MARC as it is now, in its own flavour: its original fields with the field
+    families edited here regenerated (what every MARC export writes), not the stale original."""
+    from catalogue import marc21, unimarc
+
     original = record.original
-    leader = original.leader or ""
+    if not original.marc:  # not imported from MARC: the page says so
+        return original.leader or "", []
+    writer = marc21 if original.flavour == "marc21" else unimarc
+    try:
+        return writer.from_record(record)
+    except Exception:  # a record a writer cannot build: show what came in rather than nothing
+        return original.leader or "", list(original.marc or [])
+
+
+def marc_lines(record: Record) -> tuple[str, list[MarcLine]]:
+    """(leader, fields) of the record's MARC view, tolerant of odd shapes."""
+    leader, fields = _current_marc(record)
     lines: list[MarcLine] = []
-    for item in original.marc or []:
+    for item in fields or []:
         if isinstance(item, str):  # some readers put the leader first
             leader = leader or item
             continue
