@@ -245,19 +245,6 @@ def read(
         raise FormatError(
             "pas de colonne « titre » : aucune ligne ne pourrait être lue (no title column)"
         )
-    # said once, on the first record: what of the file is not in any record's columns
-    file_warnings = []
-    if any(skipped.strip() for skipped in lines[:header_at]):
-        file_warnings.append(
-            f"{header_at} ligne(s) avant l'en-tête ignorée(s) (lines before the header ignored)"
-        )
-    unknown = [name.strip() for i, name in enumerate(header) if columns[i] is None and name.strip()]
-    if unknown:
-        names = ", ".join(f"« {name} »" for name in unknown)
-        file_warnings.append(
-            f"colonnes non reconnues, gardées en champs personnalisés : {names} "
-            "(unknown columns kept as custom fields)"
-        )
     body_at = header_at + source_lines.consumed
     rows = csvrows.rows(lines[body_at:], separator, csvrows.header_width(header), body_at + 1)
     chunks = (
@@ -285,8 +272,27 @@ def read(
         charset=decoded.charset,
         what="la ligne",
         unique_ids=True,
-        file_warnings=file_warnings,
+        file_warnings=_file_warnings(lines, header_at, header, columns),
     )
+
+
+def _file_warnings(
+    lines: list[str], header_at: int, header: list[str], columns: list[str | None]
+) -> list[str]:
+    """Said once, on the first record: what of the file is not in any record's columns."""
+    file_warnings = []
+    if any(skipped.strip() for skipped in lines[:header_at]):
+        file_warnings.append(
+            f"{header_at} ligne(s) avant l'en-tête ignorée(s) (lines before the header ignored)"
+        )
+    unknown = [name.strip() for i, name in enumerate(header) if columns[i] is None and name.strip()]
+    if unknown:
+        names = ", ".join(f"« {name} »" for name in unknown)
+        file_warnings.append(
+            f"colonnes non reconnues, gardées en champs personnalisés : {names} "
+            "(unknown columns kept as custom fields)"
+        )
+    return file_warnings
 
 
 def _header_line(lines: list[str]) -> int | None:
