@@ -33,7 +33,8 @@ from pylatexenc import latex2text
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 
 from catalogue import bibtexlog
-from catalogue.errors import FormatError, RecordError, salvage
+from catalogue.errors import FormatError, RecordError
+from catalogue.reading import Chunk, Fields, read_records
 from catalogue.record import (
     Agent,
     CustomField,
@@ -53,7 +54,6 @@ from catalogue.text import (
     iso_date,
     language_codes,
     stable_id,
-    unique_source_id,
     unix_newlines,
     year_of,
 )
@@ -167,33 +167,28 @@ def read(
     for item in entries:
         if isinstance(item, _RawEntry):  # two entries with one key are both read (their ids
             by_key.setdefault(item.key.lower(), item)  # made unique); crossrefs go to the first
-    seen_ids: set[str] = set()
-    for item in entries:
-        if isinstance(item, RecordError):
-            yield item
-            continue
-        record = salvage(
-            lambda i=item: _map(i, _resolve_crossref(i, by_key)),
-            position=item.position,
-            offset=item.line,
-            chunk=item.raw,
-            what="l'entrée",
+    chunks = [
+        item
+        if isinstance(item, RecordError)
+        else Chunk(
+            item.position,
+            item.line,
+            item.raw,
+            item.warnings + decoded.warnings_for(item.line, item.raw.count("\n") + 1),
+            item,
         )
-        if isinstance(record, RecordError):
-            yield record
-            continue
-        unique_source_id(record, seen_ids, item.raw, "l'entrée")
-        record.source = source
-        record.original.format = "bibtex"
-        record.original.charset = decoded.charset
-        record.original.raw = item.raw
-        record.original.warnings[:0] = (
-            file_warnings
-            + item.warnings
-            + decoded.warnings_for(item.line, item.raw.count("\n") + 1)
-        )
-        file_warnings = []
-        yield record
+        for item in entries
+    ]
+    yield from read_records(
+        chunks,
+        lambda chunk: _map(chunk.data, _resolve_crossref(chunk.data, by_key)),
+        source=source,
+        format="bibtex",
+        charset=decoded.charset,
+        what="l'entrée",
+        unique_ids=True,
+        file_warnings=file_warnings,
+    )
 
 
 # -- blocks ----------------------------------------------------------------------------------
@@ -534,34 +529,16 @@ def _split_top_level(value: str, sep: str) -> list[str]:
 # -- mapping ---------------------------------------------------------------------------------
 
 
-class _Fields:
+class _EntryFields(Fields):
     """The entry's fields, consumed as they are mapped; the rest become custom fields."""
 
-    def __init__(self, fields: dict[str, str]) -> None:
-        self.fields = fields
-        self.used: set[str] = set()
-
-    def raw(self, *names: str) -> str:
-        for name in names:
-            value = self.fields.get(name)
-            if value is not None and value.strip():
-                self.used.add(name)
-                return value
-        return ""
-
     def text(self, *names: str) -> str:
-        value = self.raw(*names)
+        value = self.first(*names)
         return _text(value) if value else ""
 
-    def mark(self, *names: str) -> None:
-        self.used.update(names)
 
-    def leftovers(self) -> list[CustomField]:
-        return [
-            CustomField(name=name, value=_verbatim(value) if name in _VERBATIM else _text(value))
-            for name, value in self.fields.items()
-            if name not in self.used and value.strip()
-        ]
+def _custom_value(name: str, value: str) -> str:
+    return _verbatim(value) if name in _VERBATIM else _text(value)
 
 
 def _month(value: str) -> tuple[int | None, int | None]:
@@ -579,18 +556,18 @@ def _month(value: str) -> tuple[int | None, int | None]:
     return month, day
 
 
-def _dates(f: _Fields) -> tuple[str, str, int | None]:
+def _dates(f: _EntryFields) -> tuple[str, str, int | None]:
     """(date as written, ISO date, year) from BibLaTeX's date or BibTeX's year/month/day."""
-    date = _text(f.raw("date"))
+    date = _text(f.first("date"))
     if date:
         f.mark("year", "month", "day")
         first = re.split(r"/|--", date)[0].strip()
         match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", first)
         iso = iso_date(*match.groups()) if match else ""
         return date, iso, year_of(date)
-    year = _text(f.raw("year"))
-    month, day = _month(_text(f.raw("month"))) if f.raw("month") else (None, None)
-    day_field = f.raw("day")
+    year = _text(f.first("year"))
+    month, day = _month(_text(f.first("month"))) if f.first("month") else (None, None)
+    day_field = f.first("day")
     if day_field.strip().isdigit():
         day = int(day_field)
     iso = iso_date(year, month, day) if re.fullmatch(r"\d{4}", year) else ""
@@ -598,7 +575,7 @@ def _dates(f: _Fields) -> tuple[str, str, int | None]:
 
 
 def _map(entry: _RawEntry, fields: dict[str, str]) -> Record:
-    f = _Fields(fields)
+    f = _EntryFields(fields.items())
     warnings: list[str] = []
     doc_type, bib_level = ENTRY_TYPES.get(entry.entry_type, ("", "m"))
     if not doc_type:
@@ -623,7 +600,7 @@ def _map(entry: _RawEntry, fields: dict[str, str]) -> Record:
 
     # people
     for name_field, (role, responsibility) in NAME_ROLES.items():
-        raw = f.raw(name_field)
+        raw = f.first(name_field)
         for index, name in enumerate(split_names(raw) if raw else []):
             rank = responsibility if responsibility != "main" or index == 0 else "other"
             agent = name_to_agent(name, role, rank)
@@ -665,9 +642,9 @@ def _map(entry: _RawEntry, fields: dict[str, str]) -> Record:
     # host: the journal of an article, the book of a chapter, the volume of a paper
     volume = f.text("volume")
     number = f.text("number", "issue") if doc_type == "article" else f.text("number")
-    pages = _text(f.raw("pages")).replace("–", "-").replace("--", "-")
-    isbns = [i for v in [f.raw("isbn")] if v for i in identifiers(_verbatim(v), "isbn")]
-    issns = [i for v in [f.raw("issn")] if v for i in identifiers(_verbatim(v), "issn")]
+    pages = _text(f.first("pages")).replace("–", "-").replace("--", "-")
+    isbns = [i for v in [f.first("isbn")] if v for i in identifiers(_verbatim(v), "isbn")]
+    issns = [i for v in [f.first("issn")] if v for i in identifiers(_verbatim(v), "issn")]
     for ident in issns:
         if not re.fullmatch(r"\d{4}-\d{3}[\dX]", ident.value):
             warnings.append(f"ISSN mal formé « {ident.value} » (malformed ISSN)")
@@ -705,44 +682,47 @@ def _map(entry: _RawEntry, fields: dict[str, str]) -> Record:
         pagetotal = f.text("pagetotal")
         if pagetotal:
             record.extent = f"{pagetotal} p." if pagetotal.isdigit() else pagetotal
-            f.used.discard("pages")  # the pages a book occupies elsewhere: kept as custom
+            f.release("pages")  # the pages a book occupies elsewhere: kept as custom
         elif pages and doc_type != "periodical":
             f.mark("pages")
             record.extent = f"{pages} p." if pages.isdigit() else f"p. {pages}"
         if volume:
-            f.used.discard("volume")  # volume of a multi-volume book: kept as a custom field
+            f.release("volume")  # volume of a multi-volume book: kept as a custom field
     if series_title:
         record.series.append(Series(title=series_title, number=number))
         number = ""
     if number and doc_type == "report":
         record.identifiers.append(Identifier("other", number, "numéro de rapport"))
     elif number:
-        f.used.discard("number")
+        f.release("number")
     record.identifiers.extend(isbns + issns)
-    if f.raw("type") and doc_type in {"report", "other", "web"}:
+    if f.first("type") and doc_type in {"report", "other", "web"}:
         record.notes.append(f.text("type"))
 
     # identifiers and links
-    doi_value = f.raw("doi")
+    doi_value = f.first("doi")
     if doi_value:
         doi = clean_doi(_verbatim(doi_value))
         if doi:
             record.identifiers.append(Identifier("doi", doi))
         else:
-            f.used.discard("doi")
-    eprint, eprint_type = _verbatim(f.raw("eprint")), f.text("eprinttype", "archiveprefix").lower()
+            f.release("doi")
+    eprint, eprint_type = (
+        _verbatim(f.first("eprint")),
+        f.text("eprinttype", "archiveprefix").lower(),
+    )
     if eprint:
         scheme = {"pubmed": "pmid", "pmid": "pmid"}.get(eprint_type, "other")
         record.identifiers.append(
             Identifier(scheme, eprint, "" if scheme == "pmid" else eprint_type)
         )
-    pmid = _verbatim(f.raw("pmid"))
+    pmid = _verbatim(f.first("pmid"))
     if pmid and pmid not in record.identifier_values("pmid"):
         record.identifiers.append(Identifier("pmid", pmid))
-    url = _verbatim(f.raw("url"))
+    url = _verbatim(f.first("url"))
     for link in re.split(r"\s+", url) if url else []:
         record.links.append(Link(url=link))
-    howpublished = f.raw("howpublished")
+    howpublished = f.first("howpublished")
     if howpublished:
         shown = _verbatim(howpublished) if "\\url" in howpublished else _text(howpublished)
         if re.match(r"https?://", shown):
@@ -753,15 +733,15 @@ def _map(entry: _RawEntry, fields: dict[str, str]) -> Record:
         record.doc_type = "web"
 
     # content
-    record.abstract = _paragraphs(f.raw("abstract"))
+    record.abstract = _paragraphs(f.first("abstract"))
     # split outside braces: « {Durkheim, Émile} » is one keyword
-    for chunk in _split_top_level(f.raw("keywords"), ","):
+    for chunk in _split_top_level(f.first("keywords"), ","):
         for part in _split_top_level(chunk, ";"):
             keyword = _text(part)
             if keyword and keyword not in record.keywords:
                 record.keywords.append(keyword)
     for name in ("note", "annote", "annotation", "addendum"):
-        note = _paragraphs(f.raw(name))
+        note = _paragraphs(f.first(name))
         if note:
             record.notes.append(note)
     for name, target in (("langid", record.languages), ("language", record.languages),
@@ -779,7 +759,7 @@ def _map(entry: _RawEntry, fields: dict[str, str]) -> Record:
         record.host = None
     f.mark("crossref")
     record.source_id = entry.key or stable_id(entry.raw)
-    record.custom.extend(f.leftovers())
+    record.custom.extend(f.leftovers(convert=_custom_value))
     record.custom.extend(CustomField(name, _text(value)) for name, value in entry.extra)
     return record
 

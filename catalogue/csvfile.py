@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from itertools import zip_longest
 
 from catalogue import csvrows
-from catalogue.errors import FormatError, RecordError, salvage
+from catalogue.errors import FormatError, RecordError
+from catalogue.reading import Chunk, read_records
 from catalogue.record import (
     DOC_TYPES,
     RELATORS,
@@ -43,7 +44,6 @@ from catalogue.text import (
     language_codes,
     person_or_body,
     stable_id,
-    unique_source_id,
     unix_newlines,
     year_of,
 )
@@ -245,7 +245,41 @@ def read(
         raise FormatError(
             "pas de colonne « titre » : aucune ligne ne pourrait être lue (no title column)"
         )
-    # said once, on the first record: what of the file is not in any record's columns
+    body_at = header_at + source_lines.consumed
+    rows = csvrows.rows(lines[body_at:], separator, csvrows.header_width(header), body_at + 1)
+    chunks = (
+        row
+        if isinstance(row, RecordError)
+        else Chunk(
+            row.position,
+            row.line,
+            row.raw,
+            decoded.warnings_for(row.line, row.raw.count("\n")),
+            row,
+        )
+        for row in rows
+    )
+
+    def map_row(chunk: Chunk) -> Record:
+        row = chunk.data
+        return _map(header, columns, row.cells, row.position, row.line, row.raw)
+
+    yield from read_records(
+        chunks,
+        map_row,
+        source=source,
+        format="csv",
+        charset=decoded.charset,
+        what="la ligne",
+        unique_ids=True,
+        file_warnings=_file_warnings(lines, header_at, header, columns),
+    )
+
+
+def _file_warnings(
+    lines: list[str], header_at: int, header: list[str], columns: list[str | None]
+) -> list[str]:
+    """Said once, on the first record: what of the file is not in any record's columns."""
     file_warnings = []
     if any(skipped.strip() for skipped in lines[:header_at]):
         file_warnings.append(
@@ -258,29 +292,7 @@ def read(
             f"colonnes non reconnues, gardées en champs personnalisés : {names} "
             "(unknown columns kept as custom fields)"
         )
-    seen_ids: set[str] = set()
-    body_at = header_at + source_lines.consumed
-    for row in csvrows.rows(lines[body_at:], separator, csvrows.header_width(header), body_at + 1):
-        if isinstance(row, RecordError):
-            yield row
-            continue
-        raw, line = row.raw, row.line
-        record = salvage(
-            lambda r=row: _map(header, columns, r.cells, r.position, r.line, r.raw),
-            position=row.position,
-            offset=line,
-            chunk=raw,
-            what="la ligne",
-        )
-        if isinstance(record, RecordError):
-            yield record
-            continue
-        unique_source_id(record, seen_ids, raw, "la ligne")
-        record.original.warnings[:0] = file_warnings + decoded.warnings_for(line, raw.count("\n"))
-        file_warnings = []
-        record.source = source
-        record.original.charset = decoded.charset
-        yield record
+    return file_warnings
 
 
 def _header_line(lines: list[str]) -> int | None:

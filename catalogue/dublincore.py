@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterable, Iterator
 
 from lxml import etree
 
-from catalogue.errors import FormatError, RecordError, salvage
-from catalogue.marcxml import check_no_entities, parse_document, xml_text
+from catalogue.errors import FormatError, RecordError
+from catalogue.marcxml import check_no_entities, element_chunks, parse_document, xml_text
+from catalogue.reading import Chunk, read_records
 from catalogue.record import Agent, Identifier, Link, Publication, Record, Subject
 from catalogue.text import clean_doi, language_codes
 from catalogue.xmlrecovery import tolerant
@@ -175,33 +176,28 @@ def to_record(element: etree._Element, source: str = "") -> Record:
 @tolerant
 def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Records of an OAI-PMH `oai_dc` response or a Dublin Core document."""
-    root, charset, doc_warnings, settled = parse_document(data)
-    records = find_records(root)
+    document = parse_document(data)
+    records = find_records(document.root)
     if not records:
-        deleted = deleted_count(root)
+        deleted = deleted_count(document.root)
         raise FormatError(
             f"aucune notice Dublin Core dans ce XML ({deleted} notices supprimées seulement)"
             if deleted
             else "aucune notice Dublin Core dans ce XML (no Dublin Core record in this XML)"
         )
 
-    def read_one(element: etree._Element, position: int) -> Record:
-        check_no_entities(element)
+    def map_element(chunk: Chunk) -> Record:
+        check_no_entities(chunk.data)
         try:
-            rec = to_record(element, source)
+            return to_record(chunk.data, source)
         except ValueError as exc:
-            raise RecordError(str(exc), position=position, offset=element.sourceline) from None
-        rec.original.charset = charset
-        rec.original.warnings[:0] = doc_warnings + settled.warnings_for(element)
-        return rec
+            raise RecordError(str(exc), position=chunk.position, offset=chunk.offset) from None
 
-    for position, element in enumerate(records, 1):
-        yield salvage(
-            lambda e=element, p=position: read_one(e, p),
-            position=position,
-            offset=element.sourceline,
-            chunk=etree.tostring(element, encoding="unicode"),
-        )
+    # the raw text keeps the element's tail, as it always has
+    chunks = element_chunks(document, records, with_tail=True)
+    yield from read_records(
+        chunks, map_element, source=source, format="dc", charset=document.charset
+    )
 
 
 # -- writing -----------------------------------------------------------------------------------

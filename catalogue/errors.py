@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-T = TypeVar("T")
-
 
 class CatalogueError(Exception):
     """Base of every error the catalogue raises on purpose."""
@@ -81,31 +76,3 @@ class EditConflict(StoreError):
         self.record_id = record_id
         self.current = current
         self.version = version
-
-
-def salvage(
-    read_one: Callable[[], T],
-    *,
-    position: int | None,
-    offset: int | None,
-    chunk: bytes | str,
-    what: str = "la notice",
-) -> T | RecordError:
-    """Read one record so that whatever goes wrong with it costs that record, not its file.
-
-    Its own `RecordError` is returned as is; any other exception (a mapping bug) becomes one,
-    with the record's place and raw text. Hostile XML is the file's fault: it goes through.
-    """
-    try:
-        return read_one()
-    except RecordError as exc:
-        return exc
-    except UnsafeXMLError:
-        raise
-    except Exception as exc:
-        return RecordError(
-            f"erreur inattendue en lisant {what} (unexpected error): {exc!r}",
-            position=position,
-            offset=offset,
-            chunk=chunk,
-        )

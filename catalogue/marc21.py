@@ -21,8 +21,9 @@ from typing import Any
 from pymarc import marc8_mapping
 
 from catalogue import iso2709
-from catalogue.errors import FormatError, RecordError, salvage
+from catalogue.errors import FormatError, RecordError
 from catalogue.marc import families
+from catalogue.reading import Chunk, read_records
 from catalogue.record import (
     Agent,
     Classification,
@@ -1361,7 +1362,7 @@ def read_chunk(
     record = to_record(raw.leader, marc, source)
     record.original.raw = chunk
     record.original.charset = charset
-    record.original.warnings = warnings + decode_warnings
+    record.original.warnings[:0] = warnings + decode_warnings
     if "245" not in tags and ("200" in tags or "210" in tags):
         record.original.warnings.append(
             "notice sans 245 mais avec 200/210 : sans doute de l'UNIMARC "
@@ -1383,15 +1384,18 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     pending: list[RecordError] = []
     read_any = False
     leader_like = True
-    for position, offset, chunk in iso2709.split(data):
-        if position == 1:
-            leader_like = _LEADER_LIKE.match(chunk[:24]) is not None
-        record = salvage(
-            lambda c=chunk, p=position, o=offset: read_chunk(c, p, o, source),
-            position=position,
-            offset=offset,
-            chunk=chunk,
-        )
+
+    def chunks() -> Iterator[Chunk]:
+        nonlocal leader_like
+        for position, offset, chunk in iso2709.split(data):
+            if position == 1:
+                leader_like = _LEADER_LIKE.match(chunk[:24]) is not None
+            yield Chunk(position, offset, chunk)
+
+    framed = read_records(
+        chunks(), lambda c: read_chunk(c.raw, c.position, c.offset, source), source=source
+    )
+    for record in framed:
         if isinstance(record, RecordError):
             if read_any:
                 yield record

@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from catalogue import formats, marc21, safexml, xmlcharset
-from catalogue.errors import FormatError, RecordError, UnsafeXMLError, salvage
+from catalogue.errors import FormatError, RecordError, UnsafeXMLError
+from catalogue.reading import Chunk, read_records
 from catalogue.record import Record, nfc
 from catalogue.xmlcharset import LATIN1_NAMES
 from catalogue.xmlrecovery import tolerant
@@ -58,6 +59,21 @@ def parse_document(data: bytes) -> XMLDocument:
         )
     charset = (docinfo.encoding or settled.declared or "utf-8").lower()
     return XMLDocument(root, charset, settled.warnings, settled)
+
+
+def element_chunks(
+    document: XMLDocument, elements: list[etree._Element], *, with_tail: bool = False
+) -> Iterator[Chunk]:
+    """Each record element as a chunk: its rank, line, XML text and warnings (the file's, then
+    its own stray bytes'), the element itself for the mapping."""
+    for position, element in enumerate(elements, 1):
+        yield Chunk(
+            position,
+            element.sourceline,
+            etree.tostring(element, encoding="unicode", with_tail=with_tail),
+            document.warnings + document.settled.warnings_for(element),
+            element,
+        )
 
 
 def check_no_entities(element: etree._Element) -> None:
@@ -154,31 +170,28 @@ def _indicator(value: str | None, tag: str, warnings: list[str]) -> str:
     return first if first.isascii() and first.isprintable() else " "
 
 
-def _record_xml(element: etree._Element) -> str:
-    return etree.tostring(element, encoding="unicode", with_tail=False)
-
-
 @tolerant
 def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Records of a MARCXML document of either flavour; a bad record is a `RecordError`."""
     from catalogue import unimarc  # written alongside; imported late so MARC21 works without it
 
-    root, charset, doc_warnings, settled = parse_document(data)
-    records = find_records(root)
+    document = parse_document(data)
+    records = find_records(document.root)
     if not records:
         raise FormatError(
-            f"aucune notice MARC dans ce XML (élément racine <{_local(root.tag)}>) "
+            f"aucune notice MARC dans ce XML (élément racine <{_local(document.root.tag)}>) "
             "(no MARC record in this XML: no <record> with a leader or fields)"
         )
-    latin1 = charset in LATIN1_NAMES
+    latin1 = document.charset in LATIN1_NAMES
 
-    def read_one(element: etree._Element, position: int, xml: str) -> Record:
+    def map_element(chunk: Chunk) -> Record:
+        element = chunk.data
         check_no_entities(element)
         try:
             leader, marc, warnings = record_fields(element, latin1)
         except ValueError as exc:
             raise RecordError(
-                str(exc), position=position, offset=element.sourceline, chunk=xml
+                str(exc), position=chunk.position, offset=chunk.offset, chunk=chunk.raw
             ) from None
         flavour = formats.marc_flavour(f[0] for f in marc)
         if flavour == "unimarc":
@@ -188,21 +201,12 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
             record = marc21.to_record(leader, marc, source)
             record.original.format = "marcxml"
         record.original.flavour = flavour
-        record.original.raw = xml
-        record.original.charset = charset
-        record.original.warnings = (
-            doc_warnings + settled.warnings_for(element) + warnings + record.original.warnings
-        )
+        record.original.warnings[:0] = warnings
         return record
 
-    for position, element in enumerate(records, 1):
-        xml = _record_xml(element)
-        yield salvage(
-            lambda e=element, p=position, x=xml: read_one(e, p, x),
-            position=position,
-            offset=element.sourceline,
-            chunk=xml,
-        )
+    yield from read_records(
+        element_chunks(document, records), map_element, source=source, charset=document.charset
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,15 +16,17 @@ from typing import Any
 from lxml import etree
 
 from catalogue import safexml
-from catalogue.errors import FormatError, RecordError, salvage
+from catalogue.errors import FormatError, RecordError
 from catalogue.marcxml import (
     LATIN1_NAMES,
     check_no_entities,
+    element_chunks,
     parse_document,
     text_of,
     xml_attr,
     xml_text,
 )
+from catalogue.reading import Chunk, read_records
 from catalogue.record import Record
 from catalogue.xmlrecovery import tolerant
 
@@ -100,40 +102,35 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Records of a PMB XML export; a bad `<notice>` is a `RecordError`, the others go on."""
     from catalogue import unimarc  # written alongside; imported when a PMB file is read
 
-    root, charset, doc_warnings, settled = parse_document(data)
-    notices = list(root.iter("{*}notice", "notice"))
+    document = parse_document(data)
+    notices = list(document.root.iter("{*}notice", "notice"))
     if not notices:
         raise FormatError(
-            f"aucune notice PMB dans ce XML (élément racine <{_local(root.tag)}>) "
+            f"aucune notice PMB dans ce XML (élément racine <{_local(document.root.tag)}>) "
             "(no PMB <notice> in this XML)"
         )
-    latin1 = charset in LATIN1_NAMES
+    latin1 = document.charset in LATIN1_NAMES
 
-    def read_one(notice: etree._Element, position: int, xml: str) -> Record:
+    def map_notice(chunk: Chunk) -> Record:
+        notice = chunk.data
         check_no_entities(notice)
         try:
             leader, marc, warnings = notice_fields(notice, latin1)
         except ValueError as exc:
             raise RecordError(
-                str(exc), position=position, offset=notice.sourceline, chunk=xml
+                str(exc), position=chunk.position, offset=chunk.offset, chunk=chunk.raw
             ) from None
         record = unimarc.to_record(leader, marc, source)
-        record.original.format = "pmbxml"
-        record.original.raw = xml
-        record.original.charset = charset
-        record.original.warnings = (
-            doc_warnings + settled.warnings_for(notice) + warnings + record.original.warnings
-        )
+        record.original.warnings[:0] = warnings
         return record
 
-    for position, notice in enumerate(notices, 1):
-        xml = etree.tostring(notice, encoding="unicode", with_tail=False)
-        yield salvage(
-            lambda n=notice, p=position, x=xml: read_one(n, p, x),
-            position=position,
-            offset=notice.sourceline,
-            chunk=xml,
-        )
+    yield from read_records(
+        element_chunks(document, notices),
+        map_notice,
+        source=source,
+        format="pmbxml",
+        charset=document.charset,
+    )
 
 
 def notice_xml(leader: str, fields: list[list[Any]]) -> str:

@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import rispy
 from rispy.config import WOK_LIST_TYPE_TAGS, WOK_TAG_KEY_MAPPING
 
-from catalogue.errors import FormatError, RecordError, salvage
+from catalogue.errors import FormatError, RecordError
+from catalogue.reading import Chunk, Fields, read_records
 from catalogue.record import (
     Agent,
     CustomField,
@@ -43,7 +43,6 @@ from catalogue.text import (
     language_codes,
     person_or_body,
     stable_id,
-    unique_source_id,
     unix_newlines,
     year_of,
 )
@@ -170,10 +169,9 @@ def read(
         text
     )
     chunks = _split_wok(lines) if wok else _split_ris(lines, tagged, ris_parser)
-    seen_ids: set[str] = set()
-    found = False
 
-    def read_one(chunk: _Chunk) -> Record:
+    def map_chunk(framed: Chunk) -> Record:
+        chunk: _Chunk = framed.data
         if not chunk.start_tag:
             raise _reject(chunk, _missing_start_reason(chunk))
         parser = _WokTagParser() if wok else ris_parser
@@ -185,31 +183,24 @@ def read(
         pairs = [(t, v.strip()) for t, v in parsed[0].get("fields", []) if t and v.strip()]
         return (_map_wok if wok else _map_ris)(start_value, pairs, chunk)
 
-    for chunk in chunks:
-        found = True
-        record = salvage(
-            lambda c=chunk: read_one(c),
-            position=chunk.position,
-            offset=chunk.line,
-            chunk=chunk.text,
+    framed = [
+        Chunk(
+            chunk.position,
+            chunk.line,
+            chunk.text,
+            chunk.warnings + decoded.warnings_for(chunk.line, len(chunk.lines)),
+            chunk,
         )
-        if isinstance(record, RecordError):
-            yield record
-            continue
-        unique_source_id(record, seen_ids, chunk.text, "la notice")
-        record.source = source
-        record.original.format = "ris"
-        record.original.charset = decoded.charset
-        record.original.raw = chunk.text
-        record.original.warnings[:0] = chunk.warnings + decoded.warnings_for(
-            chunk.line, len(chunk.lines)
-        )
-        yield record
-    if not found:
+        for chunk in chunks
+    ]
+    if not framed:
         raise FormatError(
             "ce fichier n'est pas du RIS : aucune ligne « TY  - » ni notice Web of Science "
             "(not RIS: no 'TY  -' line and no Web of Science record)"
         )
+    yield from read_records(
+        framed, map_chunk, source=source, format="ris", charset=decoded.charset, unique_ids=True
+    )
 
 
 # -- splitting -------------------------------------------------------------------------------
@@ -310,45 +301,8 @@ def _reject(chunk: _Chunk, reason: str) -> RecordError:
 # -- mapping ---------------------------------------------------------------------------------
 
 
-class _Fields:
-    """The (tag, value) pairs of one record, consumed as they are mapped.
-
-    Whatever no rule consumed ends up in `Record.custom`, so nothing of the record is dropped
-    from the model silently.
-    """
-
-    LABELS: ClassVar[dict[str, str]] = rispy.TAG_KEY_MAPPING
-
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
-        self.pairs = pairs
-        self.used: set[int] = set()
-
-    def all(self, *tags: str) -> list[str]:
-        out = []
-        for index, (tag, value) in enumerate(self.pairs):
-            if tag in tags:
-                self.used.add(index)
-                out.append(value)
-        return out
-
-    def first(self, *tags: str) -> str:
-        """The value of the first of `tags` present (in the order of `tags`); marks it used."""
-        for wanted in tags:
-            for index, (tag, value) in enumerate(self.pairs):
-                if tag == wanted:
-                    self.used.add(index)
-                    return value
-        return ""
-
-    def has(self, tag: str) -> bool:
-        return any(t == tag for t, _ in self.pairs)
-
-    def leftovers(self, labels: dict[str, str]) -> list[CustomField]:
-        return [
-            CustomField(name=tag, value=value, label=labels.get(tag, ""))
-            for index, (tag, value) in enumerate(self.pairs)
-            if index not in self.used
-        ]
+# the labels of the tags kept as custom fields
+_LABELS: dict[str, str] = rispy.TAG_KEY_MAPPING
 
 
 def ris_doc_type(value: str) -> tuple[str, str]:
@@ -374,7 +328,7 @@ def _ris_date(value: str) -> tuple[str, str]:
 
 
 def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
-    f = _Fields(pairs)
+    f = Fields(pairs)
     code, doc_type = ris_doc_type(ty)
     warnings: list[str] = []
     if not code:
@@ -469,7 +423,7 @@ def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
         leftovers = {"VL": volume, "IS": issue}
         for tag, value in leftovers.items():
             if value:
-                record.custom.append(CustomField(tag, value, _Fields.LABELS.get(tag, "")))
+                record.custom.append(CustomField(tag, value, _LABELS.get(tag, "")))
     volumes = f.first("NV")
     if volumes and not record.extent:
         record.extent = f"{volumes} vol."
@@ -517,11 +471,11 @@ def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
 
     # the record's id in its base: ID (reference manager), AN (database accession number)
     record.source_id = clean_space(f.first("ID") or f.first("AN")) or stable_id(chunk.text)
-    record.custom.extend(f.leftovers(_Fields.LABELS))
+    record.custom.extend(f.leftovers(_LABELS))
     return record
 
 
-def _title_parts(title: str, f: _Fields) -> tuple[str, str]:
+def _title_parts(title: str, f: Fields) -> tuple[str, str]:
     """(title, other title): Zotero and docbase write « Title : subtitle » in TI and the title
     alone in ST, so a TI that starts with its ST and a colon is split there."""
     short = clean_space(next((v for t, v in f.pairs if t == "ST"), ""))
@@ -555,7 +509,7 @@ _WOK_SKIPPED = {"CR", "NR", "TC", "Z9", "U1", "U2", "GA", "DA", "J9", "JI", "PA"
 
 
 def _map_wok(pt: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
-    f = _Fields(pairs)
+    f = Fields(pairs)
     document_type = f.first("DT")
     doc_type = _WOK_DT_TYPES.get(fold(document_type.split(";")[0]), "") or _WOK_TYPES.get(
         pt.strip().upper(), "other"

@@ -17,7 +17,7 @@ import unicodedata
 from catalogue.charset import DecodedText as DecodedText
 from catalogue.charset import decode_text as decode_text
 from catalogue.languages import LANGUAGE_NAMES
-from catalogue.record import Agent, Identifier, Record, nfc
+from catalogue.record import Agent, Identifier, nfc
 
 # -- charset: see catalogue.charset (decode_text and DecodedText are used from here too) ----
 
@@ -53,19 +53,6 @@ def fingerprint(text: str) -> str:
 def stable_id(text: str) -> str:
     """A source id for a record that has none, from its text (see `fingerprint`)."""
     return f"sha1:{fingerprint(text)[:20]}"
-
-
-def unique_source_id(record: Record, seen: set[str], raw: str, what: str) -> None:
-    """Keep two records of one file that claim the same id apart, both of them: the later one
-    gets its text's hash after the id, and a warning. `what` names the record for the warning
-    ("la ligne", "la notice", "l'entrée"); `seen` holds the ids given so far."""
-    if record.source_id in seen:
-        record.original.warnings.append(
-            f"identifiant « {record.source_id} » en double dans le fichier, complété par "
-            f"l'empreinte de {what} (duplicate id in the file, made unique with a hash)"
-        )
-        record.source_id = f"{record.source_id}:{fingerprint(raw)[:12]}"
-    seen.add(record.source_id)
 
 
 # -- years and dates -------------------------------------------------------------------------

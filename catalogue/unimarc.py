@@ -28,8 +28,9 @@ from datetime import date
 from typing import Any
 
 from catalogue import iso2709, iso5426, punctuation
-from catalogue.errors import RecordError, salvage
+from catalogue.errors import RecordError
 from catalogue.marc import families
+from catalogue.reading import Chunk, read_records
 from catalogue.record import (
     BIB_LEVELS,
     Agent,
@@ -1230,13 +1231,10 @@ def from_record(record: Record) -> tuple[str, list[list[Any]]]:
 
 def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     """Read a UNIMARC ISO 2709 file; a record that cannot be read becomes a RecordError."""
-    for position, offset, chunk in iso2709.split(data):
-        yield salvage(
-            lambda c=chunk, p=position, o=offset: read_chunk(c, p, o, source),
-            position=position,
-            offset=offset,
-            chunk=chunk,
-        )
+    chunks = (Chunk(position, offset, chunk) for position, offset, chunk in iso2709.split(data))
+    yield from read_records(
+        chunks, lambda c: read_chunk(c.raw, c.position, c.offset, source), source=source
+    )
 
 
 def read_chunk(chunk: bytes, position: int, offset: int, source: str = "") -> Record:
