@@ -155,6 +155,9 @@ class Fields:
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.pairs = list(pairs)
         self.used: set[int] = set()
+        self.at: dict[str, list[int]] = {}  # name → indices of its pairs, for quick lookups
+        for index, (name, _) in enumerate(self.pairs):
+            self.at.setdefault(name, []).append(index)
 
     def all(self, *names: str) -> list[str]:
         """Every non-blank value of `names`, in the record's order; marks them used."""
@@ -169,22 +172,23 @@ class Fields:
         """The first non-blank value of the first of `names` present (in the order of
         `names`); marks it used."""
         for wanted in names:
-            for index, (name, value) in enumerate(self.pairs):
-                if name == wanted and value.strip():
+            for index in self.at.get(wanted, ()):
+                value = self.pairs[index][1]
+                if value.strip():
                     self.used.add(index)
                     return value
         return ""
 
     def has(self, name: str) -> bool:
-        return any(n == name and v.strip() for n, v in self.pairs)
+        return any(self.pairs[i][1].strip() for i in self.at.get(name, ()))
 
     def mark(self, *names: str) -> None:
         """Count `names` as mapped, whether or not a rule read them."""
-        self.used.update(i for i, (name, _) in enumerate(self.pairs) if name in names)
+        self.used.update(i for name in names for i in self.at.get(name, ()))
 
     def release(self, *names: str) -> None:
         """Give `names` back to the leftovers: read, but kept as custom fields as well."""
-        self.used.difference_update(i for i, (name, _) in enumerate(self.pairs) if name in names)
+        self.used.difference_update(i for name in names for i in self.at.get(name, ()))
 
     def leftovers(
         self,
