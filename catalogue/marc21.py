@@ -20,9 +20,8 @@ from typing import Any
 
 from pymarc import marc8_mapping
 
-from catalogue import iso2709
 from catalogue.errors import FormatError, RecordError, salvage
-from catalogue.marc import families
+from catalogue.marc import families, iso2709
 from catalogue.record import (
     Agent,
     Classification,
@@ -1411,55 +1410,9 @@ def read(data: bytes, source: str = "") -> Iterator[Record | RecordError]:
     yield from pending
 
 
-_STRUCTURE_CHARS = re.compile("[\x00-\x1f]")
-MAX_FIELD = 9999
-MAX_RECORD = 99999
-
-
-def _safe(value: str) -> str:
-    """No control characters in ISO 2709 data: the structure marks would cut the record."""
-    return _STRUCTURE_CHARS.sub(" ", value) if _STRUCTURE_CHARS.search(value) else value
-
-
-def encode(leader: str, fields: list[list[Any]]) -> bytes:
-    """One record as UTF-8 ISO 2709, with values made safe and fields cut to ISO 2709's limits."""
-    out: list[list[Any]] = []
-    for f in fields:
-        tag = str(f[0])[:3].rjust(3, "0")
-        if len(f) == 2:
-            value = _safe(str(f[1]))
-            out.append([tag, _truncate(value, MAX_FIELD - 1)])
-            continue
-        subs = [[_safe(str(c))[:1] or "?", _safe(str(v))] for c, v in f[3]]
-        size = 3 + sum(2 + len(v.encode("utf-8")) for _, v in subs)
-        while size > MAX_FIELD and subs:
-            longest = max(range(len(subs)), key=lambda k: len(subs[k][1].encode("utf-8")))
-            excess = size - MAX_FIELD
-            current = len(subs[longest][1].encode("utf-8"))
-            subs[longest][1] = _truncate(subs[longest][1], max(0, current - excess - 8))
-            size = 3 + sum(2 + len(v.encode("utf-8")) for _, v in subs)
-        ind1 = (str(f[1]) or " ")[:1]
-        ind2 = (str(f[2]) or " ")[:1]
-        if not ind1.isascii() or ind1 in "\x1d\x1e\x1f":
-            ind1 = " "
-        if not ind2.isascii() or ind2 in "\x1d\x1e\x1f":
-            ind2 = " "
-        out.append([tag, ind1, ind2, subs])
-    leader = "".join(
-        c if c.isascii() and c.isprintable() else " " for c in (leader + " " * 24)[:24]
-    )
-    chunk = iso2709.write(leader, out)
-    while len(chunk) > MAX_RECORD and len(out) > 1:
-        out.pop()  # too big for ISO 2709: drop the last fields rather than write a broken record
-        chunk = iso2709.write(leader, out)
-    return chunk
-
-
-def _truncate(value: str, max_bytes: int) -> str:
-    raw = value.encode("utf-8")
-    if len(raw) <= max_bytes:
-        return value
-    return raw[: max(0, max_bytes - 3)].decode("utf-8", "ignore") + "…"
+MAX_FIELD = iso2709.MAX_FIELD
+MAX_RECORD = iso2709.MAX_RECORD
+encode = iso2709.encode  # the one ISO 2709 encoder, with its limits
 
 
 def write(records: Iterable[Record]) -> Iterator[bytes]:

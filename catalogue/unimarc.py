@@ -27,9 +27,9 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from catalogue import iso2709, iso5426, punctuation
+from catalogue import punctuation
 from catalogue.errors import RecordError, salvage
-from catalogue.marc import families
+from catalogue.marc import families, iso2709, iso5426
 from catalogue.record import (
     BIB_LEVELS,
     Agent,
@@ -1255,21 +1255,4 @@ def write(records: Iterable[Record]) -> Iterator[bytes]:
     """UNIMARC ISO 2709 in UTF-8, one record per chunk, so that exports stream."""
     for record in records:
         leader, fields = from_record(record)
-        yield iso2709.write(leader, _safe_fields(fields))
-
-
-def _safe_fields(fields: list[list[Any]]) -> list[list[Any]]:
-    # Indicators and subfield codes must stay one ASCII byte each, or the directory lies.
-    out = []
-    for f in fields:
-        if len(f) == 4:
-            ind1 = f[1] if isinstance(f[1], str) and f[1].isascii() and len(f[1]) == 1 else " "
-            ind2 = f[2] if isinstance(f[2], str) and f[2].isascii() and len(f[2]) == 1 else " "
-            subs = [
-                [c if isinstance(c, str) and len(c) == 1 and c.isascii() else "?", str(v)]
-                for c, v in f[3]
-            ]
-            out.append([str(f[0]), ind1, ind2, subs])
-        else:
-            out.append([str(f[0]), str(f[1])])
-    return out
+        yield iso2709.encode(leader, fields)
