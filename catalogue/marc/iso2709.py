@@ -12,11 +12,12 @@ field terminator; `subfields()` splits it on 0x1F.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from catalogue.errors import RecordError
+from catalogue.marc.field import Field
 
 RECORD_TERMINATOR = b"\x1d"
 FIELD_TERMINATOR = b"\x1e"
@@ -293,16 +294,18 @@ def _fit_subfields(subs: list[list[str]]) -> list[list[str]]:
     return subs
 
 
-def safe_field(field: list[Any] | tuple[Any, ...]) -> list[Any]:
+def safe_field(stored: list[Any] | tuple[Any, ...] | Field) -> list[Any]:
     """One field as ISO 2709 can hold it: safe values, one-byte codes, within `MAX_FIELD`."""
-    tag = str(field[0])[:3].rjust(3, "0")
-    if len(field) == 2:
-        return [tag, _truncate(_safe(str(field[1])), MAX_FIELD - 1)]
-    subs = [[_one_byte(_safe(str(c)), "?"), _safe(str(v))] for c, v in field[3]]
-    return [tag, _one_byte(field[1], " "), _one_byte(field[2], " "), _fit_subfields(subs)]
+    field = Field.of(stored)
+    tag = field.tag[:3].rjust(3, "0")
+    if field.value is not None:
+        return [tag, _truncate(_safe(field.value), MAX_FIELD - 1)]
+    subs = [[_one_byte(_safe(str(c)), "?"), _safe(str(v))] for c, v in field.subfields]
+    ind1, ind2 = field.indicators
+    return [tag, _one_byte(ind1, " "), _one_byte(ind2, " "), _fit_subfields(subs)]
 
 
-def encode(leader: str, fields: list[list[Any]]) -> bytes:
+def encode(leader: str, fields: Iterable[list[Any] | Field]) -> bytes:
     """One record as UTF-8 ISO 2709, whatever its fields hold: values made safe, fields cut to
     9999 bytes, and the last fields dropped while the record exceeds 99999 bytes (rather than
     write a record no reader can read back). Both flavours write through here."""
