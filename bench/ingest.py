@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from catalogue import iso2709  # noqa: E402
 from catalogue.ingest import import_paths  # noqa: E402
+from catalogue.marc import iso2709  # noqa: E402
 from catalogue.store import Store  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures"

@@ -126,7 +126,7 @@ def marc_flavour(tags: Iterable[str]) -> str:
 
 
 def _iso2709_flavour(data: bytes) -> str:
-    from catalogue import iso2709
+    from catalogue.marc import iso2709
 
     tags: list[str] = []
     for count, (_pos, _off, chunk) in enumerate(iso2709.split(data)):

@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from catalogue import formats, iso2709
+from catalogue import formats
 from catalogue.errors import CatalogueError, FormatError, RecordError
+from catalogue.marc import iso2709
 from catalogue.record import Record
 from catalogue.store import Outcome, Prepared, Store, prepare
 

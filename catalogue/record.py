@@ -7,6 +7,7 @@ that nothing outside the mapping is lost and a UNIMARC record can go out field f
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -102,6 +103,18 @@ def relator_label(code: str | None, lang: str = "fr") -> str:
     if labels is None:
         return code
     return labels[0] if lang == "fr" else labels[1]
+
+
+# A plausible year of publication, 1000–2099, not inside a longer number ("c1998", "2014//")
+YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+
+
+def year_of(text: str | None) -> int | None:
+    """The first plausible year (1000–2099) of a date as written ("c1998", "2014//", "mars 2019")."""
+    if not text:
+        return None
+    match = YEAR.search(text)
+    return int(match.group(1)) if match else None
 
 
 def nfc(text: str) -> str:

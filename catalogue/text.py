@@ -18,6 +18,7 @@ from catalogue.charset import DecodedText as DecodedText
 from catalogue.charset import decode_text as decode_text
 from catalogue.languages import LANGUAGE_NAMES
 from catalogue.record import Agent, Identifier, nfc
+from catalogue.record import year_of as year_of
 
 # -- charset: see catalogue.charset (decode_text and DecodedText are used from here too) ----
 
@@ -56,16 +57,6 @@ def stable_id(text: str) -> str:
 
 
 # -- years and dates -------------------------------------------------------------------------
-
-_YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
-
-
-def year_of(text: str | None) -> int | None:
-    """The first plausible year (1000–2099) of a date as written ("c1998", "2014//", "mars 2019")."""
-    if not text:
-        return None
-    match = _YEAR.search(text)
-    return int(match.group(1)) if match else None
 
 
 def iso_date(

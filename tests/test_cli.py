@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from catalogue import formats, iso2709
+from catalogue import formats
+from catalogue.marc import iso2709
 from catalogue.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

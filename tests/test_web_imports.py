@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue import iso2709
+from catalogue.marc import iso2709
 from catalogue.store import Store
 from tests.test_staff import add, login, token
 

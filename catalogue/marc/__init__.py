@@ -1,1 +1,2 @@
-"""What UNIMARC and MARC21 share: the two-way field families (see docs/architecture.md)."""
+"""What UNIMARC and MARC21 share (see docs/architecture.md): `Field`, ISO 2709, charsets and
+codecs, the two-way field families and the two maps."""

@@ -150,7 +150,7 @@ def _patch_field(
 
 
 # --------------------------------------------------------------------------------------------
-# UNIMARC (read by catalogue.unimarc.to_record, written by catalogue.unimarc._build)
+# UNIMARC (read by catalogue.marc.unimarc_map.to_record, written by its _build)
 # --------------------------------------------------------------------------------------------
 
 
@@ -205,7 +205,7 @@ unimarc_families: list[Family] = [
 
 
 # --------------------------------------------------------------------------------------------
-# MARC21 (read by catalogue.marc21.to_record, written by catalogue.marc21._build)
+# MARC21 (read by catalogue.marc.marc21_map.to_record, written by its _build)
 # --------------------------------------------------------------------------------------------
 
 

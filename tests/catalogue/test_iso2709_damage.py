@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from catalogue import iso2709, marc21, unimarc
+from catalogue import marc21, unimarc
 from catalogue.errors import RecordError
 from catalogue.ingest import import_paths
+from catalogue.marc import iso2709
 from catalogue.record import Record
 from catalogue.store import Store
 

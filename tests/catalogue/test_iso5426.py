@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalogue import iso5426
+from catalogue.marc import iso5426
 
 # The examples of docs/unimarc-pmb.md, byte for byte.
 DOC_EXAMPLES = [
@@ -219,7 +219,8 @@ def test_any_bytes_decode_without_loss_of_position(data: bytes) -> None:
 def test_pmb_records_with_degrees_read_back(fixtures) -> None:
     """Real periouni records with « ° » in their call numbers (« P 8° 6739 »), written in
     ISO 5426 as PMB writes them, read back to the same text, with no U+FFFD and no warning."""
-    from catalogue import iso2709, unimarc
+    from catalogue import unimarc
+    from catalogue.marc import iso2709
 
     def enc(text: str) -> str:
         return iso5426.encode(text, errors="replace").decode("latin-1")

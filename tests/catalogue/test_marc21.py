@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogue import iso2709, marc21
+from catalogue import marc21
 from catalogue.errors import FormatError, RecordError
+from catalogue.marc import iso2709
 from catalogue.record import Original, Record
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "marc21"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from catalogue import formats, iso2709, iso5426, unimarc
+from catalogue import formats, unimarc
 from catalogue.errors import RecordError
+from catalogue.marc import iso2709, iso5426
 from catalogue.record import (
     Agent,
     Classification,
@@ -1063,10 +1065,10 @@ _TAGS = ["001", "010", "011", "014", "017", "073", "100", "101", "102", "105", "
 _TAGS += ["214", "215", "225", "300", "327", "328", "330", "410", "461", "463", "600", "601", "605"]
 _TAGS += ["606", "607", "608", "610", "676", "686", "700", "701", "702", "710", "711", "712", "856"]
 _TAGS += ["896", "897", "900", "995", "996", "2A0", "999"]
-# (Â and Ã before a Latin-1 symbol are taken for double-encoded UTF-8 and repaired on reading)
-_TEXT = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_characters="\x1d\x1e\x1fÂÃ"), max_size=12
-)
+# (Â and Ã before a Latin-1 symbol are taken for double-encoded UTF-8 and repaired on reading;
+# C0 controls are written as spaces: test_writer_keeps_iso2709_limits_as_marc21_does)
+_C0 = "".join(map(chr, range(0x20)))
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_characters=_C0 + "ÂÃ"), max_size=12)
 _SUBFIELD = st.tuples(st.sampled_from(list("abcdefhiklnoqrtuvwxyz0123489KLMN")), _TEXT).map(list)
 _FIELD = st.one_of(
     st.tuples(st.sampled_from(["001", "005"]), _TEXT).map(list),
@@ -1134,3 +1136,41 @@ def test_placeholder_dates_of_field_100_are_no_year():
     years = [r.year for r in unimarc.read(data) if not isinstance(r, RecordError)]
     assert all(y is None or 1400 <= y <= 2100 for y in years)
     assert sum(y is None for y in years) >= 8
+
+
+def test_writer_keeps_iso2709_limits_as_marc21_does():
+    # one encoder for both flavours: a 20,000-byte field and structure marks in a real record
+    real = next(r for r in _records("medialab_periouni.mrc") if isinstance(r, Record))
+    for record in (
+        Record(title="Ligne 1\nLigne 2\x1d\x1e\x1f fin", abstract="x" * 20000),
+        replace(real, abstract="é" * 20000),
+    ):
+        (chunk,) = list(unimarc.write([record]))
+        assert chunk.count(iso2709.RECORD_TERMINATOR) == 1
+        assert len(chunk) == int(chunk[:5])
+        (back,) = list(unimarc.read(chunk))
+        assert isinstance(back, Record), str(back)
+        assert 4000 < len(back.abstract) < 10000  # cut to 9999 bytes, not broken
+        assert back.title == record.title.replace("\n", " ").replace("\x1d", " ").replace(
+            "\x1e", " "
+        ).replace("\x1f", " ")
+    assert back.source_id == real.source_id and back.agents == real.agents
+
+
+def test_original_field_over_the_limit_is_cut_not_broken():
+    fields = [
+        ["001", "x1"],
+        ["200", "1", " ", [["a", "Titre"]]],
+        ["330", " ", " ", [["a", "y" * 20000]]],
+    ]
+    record = unimarc.to_record("00000nam0 2200000   450 ", fields)
+    record.original.flavour, record.original.marc = "unimarc", fields
+    (chunk,) = list(unimarc.write([record]))
+    (back,) = list(unimarc.read(chunk))
+    assert isinstance(back, Record), str(back)
+    assert back.title == "Titre" and 9000 < len(back.abstract) < 10000
+    many = fields[:2] + [["330", " ", " ", [["a", "z" * 9000]]]] * 15
+    record.original.marc = many
+    (chunk,) = list(unimarc.write([record]))
+    assert len(chunk) <= iso2709.MAX_RECORD and chunk.endswith(iso2709.RECORD_TERMINATOR)
+    assert isinstance(next(unimarc.read(chunk)), Record)

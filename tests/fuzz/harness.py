@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from catalogue import formats, iso2709, marcxml, pmbxml, unimarc
+from catalogue import formats, marcxml, pmbxml, unimarc
 from catalogue.errors import FormatError, RecordError
+from catalogue.marc import iso2709
 from catalogue.record import Record
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
