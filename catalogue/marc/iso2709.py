@@ -284,6 +284,8 @@ def _one_byte(value: Any, default: str) -> str:
 
 def _fit_subfields(subs: list[list[str]]) -> list[list[str]]:
     """Cut the longest values until the field fits in `MAX_FIELD` bytes."""
+    if 3 + sum(2 + 4 * len(v) for _, v in subs) <= MAX_FIELD:
+        return subs  # fits even at four bytes a character: no need to encode
     size = 3 + sum(2 + len(v.encode("utf-8")) for _, v in subs)
     while size > MAX_FIELD and subs:
         longest = max(range(len(subs)), key=lambda k: len(subs[k][1].encode("utf-8")))
@@ -296,13 +298,13 @@ def _fit_subfields(subs: list[list[str]]) -> list[list[str]]:
 
 def safe_field(stored: list[Any] | tuple[Any, ...] | Field) -> list[Any]:
     """One field as ISO 2709 can hold it: safe values, one-byte codes, within `MAX_FIELD`."""
-    field = Field.of(stored)
-    tag = field.tag[:3].rjust(3, "0")
-    if field.value is not None:
-        return [tag, _truncate(_safe(field.value), MAX_FIELD - 1)]
-    subs = [[_one_byte(_safe(str(c)), "?"), _safe(str(v))] for c, v in field.subfields]
-    ind1, ind2 = field.indicators
-    return [tag, _one_byte(ind1, " "), _one_byte(ind2, " "), _fit_subfields(subs)]
+    if isinstance(stored, Field):
+        stored = stored.to_list()
+    tag = str(stored[0])[:3].rjust(3, "0")
+    if len(stored) == 2:
+        return [tag, _truncate(_safe(str(stored[1])), MAX_FIELD - 1)]
+    subs = [[_one_byte(_safe(str(c)), "?"), _safe(str(v))] for c, v in stored[3]]
+    return [tag, _one_byte(stored[1], " "), _one_byte(stored[2], " "), _fit_subfields(subs)]
 
 
 def encode(leader: str, fields: Iterable[list[Any] | Field]) -> bytes:
