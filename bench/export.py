@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.sections import write_section  # noqa: E402
 from catalogue import formats  # noqa: E402
 from catalogue.record import Record  # noqa: E402
 
@@ -40,7 +41,6 @@ SAMPLES = [
     *sorted(p for p in (ROOT / "records").iterdir() if p.suffix in (".mrc", ".xml", ".csv")),
 ]
 TARGETS = {"ris": 2.0}  # seconds for 10,000 records (the brief's)
-BEGIN, END = "<!-- bench/export.py: begin -->", "<!-- bench/export.py: end -->"
 
 
 def real_records() -> list[Record]:
@@ -145,18 +145,6 @@ machine is shared: timings vary by up to 2× with the load (the CSV writer measu
 """
 
 
-def write_section(readme: Path, text: str) -> None:
-    """Replace (or append) only this benchmark's section; the others belong to others."""
-    current = readme.read_text("utf-8") if readme.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}\n"
-    start, end = current.find(BEGIN), current.find(END)
-    if start >= 0 and end > start:
-        current = current[:start] + block + current[end + len(END) :].lstrip("\n")
-    else:
-        current = current.rstrip("\n") + "\n\n" + block
-    readme.write_text(current, "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=10_000)
@@ -173,7 +161,7 @@ def main() -> None:
     text = markdown(results, args.records, args.rounds, mix)
     print(text)
     if args.readme:
-        write_section(args.readme, text)
+        write_section(args.readme, text, "export.py")
 
 
 if __name__ == "__main__":

@@ -22,11 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.sections import write_section  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "bench"))
 
 from search import load_average, make_store, rss_mb  # noqa: E402  (bench/search.py, beside this script)
 
-BEGIN, END = "<!-- bench/oai.py: begin -->", "<!-- bench/oai.py: end -->"
 TARGET = 2000  # records/s
 _TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]+)</resumptionToken>")
 
@@ -84,18 +86,6 @@ model and written by the format's writer; the resumption token carries the whole
 page costs the same at the end of the list as at its start."""
 
 
-def write_section(readme: Path, text: str) -> None:
-    """Replace (or append) only this section; the other sections belong to others."""
-    current = readme.read_text("utf-8") if readme.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}\n"
-    start, end = current.find(BEGIN), current.find(END)
-    if start >= 0 and end > start:
-        current = current[:start] + block + current[end + len(END) :].lstrip("\n")
-    else:
-        current = current.rstrip("\n") + "\n\n" + block
-    readme.write_text(current, "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
@@ -132,7 +122,7 @@ def main() -> None:
     text = markdown(args.records, args.page_size, results, rss_mb(), load)
     print(text)
     if args.readme:
-        write_section(args.readme, text)
+        write_section(args.readme, text, "oai.py")
 
 
 if __name__ == "__main__":

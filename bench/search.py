@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.sections import write_section  # noqa: E402
+
 SAMPLES = [
     ROOT / "tests" / "fixtures" / "unimarc" / "medialab_periouni.mrc",
     ROOT / "tests" / "fixtures" / "unimarc" / "medialab_cotes8.mrc",
@@ -350,21 +352,6 @@ def markdown(results: dict, notes: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-BEGIN, END = "<!-- bench/search.py: begin -->", "<!-- bench/search.py: end -->"
-
-
-def write_section(readme: Path, text: str) -> None:
-    """Replace (or append) only the search section; the other sections belong to others."""
-    current = readme.read_text("utf-8") if readme.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}\n"
-    start, end = current.find(BEGIN), current.find(END)
-    if start >= 0 and end > start:
-        current = current[:start] + block + current[end + len(END) :].lstrip("\n")
-    else:
-        current = current.rstrip("\n") + "\n\n" + block
-    readme.write_text(current, "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000])
@@ -387,7 +374,9 @@ def main() -> None:
         return
     if args.from_json:
         notes = args.notes.read_text("utf-8") if args.notes else ""
-        write_section(args.readme, markdown(json.loads(args.from_json.read_text()), notes))
+        write_section(
+            args.readme, markdown(json.loads(args.from_json.read_text()), notes), "search.py"
+        )
         return
     results = {"cpus": os.cpu_count(), "load_before": load_average(), "sizes": {}}
     for count in args.records:
@@ -414,7 +403,7 @@ def main() -> None:
         args.json.write_text(text)
     if args.readme:
         notes = args.notes.read_text("utf-8") if args.notes else ""
-        write_section(args.readme, markdown(results, notes))
+        write_section(args.readme, markdown(results, notes), "search.py")
     print(text)
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sections import write_section  # noqa: E402
 from bench.web import OUT, build, synthetic_records  # noqa: E402
 from catalogue import unimarc  # noqa: E402
 from catalogue.preview import preview_file  # noqa: E402
@@ -36,7 +37,6 @@ from web import create_app  # noqa: E402
 from web.accounts import Accounts  # noqa: E402
 
 README = ROOT / "bench" / "README.md"
-BEGIN, END = "<!-- bench/staff.py: begin -->", "<!-- bench/staff.py: end -->"
 PASSWORD = "bench password 2026"
 
 
@@ -117,8 +117,7 @@ def write_readme(args, info, editor, saves, preview) -> None:
     def ms(values, q):
         return f"{statistics.quantiles(values, n=100)[q - 1]:.0f}" if len(values) > 1 else "?"
 
-    section = f"""{BEGIN}
-## Staff workspace: editor, save → searchable, import preview (`bench/staff.py`)
+    section = f"""## Staff workspace: editor, save → searchable, import preview (`bench/staff.py`)
 
 `{" ".join(["python bench/staff.py", *sys.argv[1:]]).strip()}` — {time.strftime("%Y-%m-%d")},
 {os.cpu_count()} cores, Python {platform.python_version()}, {info["records"]:,} synthetic records,
@@ -134,15 +133,8 @@ Flask test client in process (no HTTP), logged in as a documentalist.
 A save re-indexes before it answers (the indexer's incremental update of the record's work), so
 the first search after the POST finds it; the time is the POST plus that search. The web import
 runs its preview in a process of its own (web/importjob.py): the worker that took the upload
-answers at once, and the page polls the job's state.
-{END}"""
-    text = README.read_text("utf-8")
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(text, "utf-8")
+answers at once, and the page polls the job's state."""
+    write_section(README, section, "staff.py")
 
 
 def main() -> None:
