@@ -412,3 +412,73 @@ def test_separator_in_unquoted_cells_rejects_the_row_with_its_line():
     assert "« ; » dans une cellule sans guillemets" in error.reason
     ids = [o.source_id for o in found if isinstance(o, Record)]
     assert ids == [k for k in by_id(UTF8_BOM) if k != "PV-2021-003"]
+
+
+# every documented column, read into the record: a column the reader recognises but never reads
+# (the publisher, say) fails here — recognising its header is not enough
+COLUMN_CELLS = {
+    "titre": ("Égalité des chances", lambda r: r.title, "Égalité des chances"),
+    "sous-titre": ("bilan", lambda r: r.other_title, "bilan"),
+    "auteurs": (
+        "Dubet, François",
+        lambda r: (r.agents[0].name, r.agents[0].forename),
+        ("Dubet", "François"),
+    ),
+    "auteurs collectivités": (
+        "Cerema",
+        lambda r: (r.agents[0].name, r.agents[0].kind),
+        ("Cerema", "corporate"),
+    ),
+    "type": ("thèse", lambda r: r.doc_type, "thesis"),
+    "éditeur": ("La Découverte", lambda r: r.publication[0].publisher, "La Découverte"),
+    "lieu": ("Paris", lambda r: r.publication[0].place, "Paris"),
+    "date": ("12/03/2019", lambda r: (r.publication[0].date, r.year), ("2019-03-12", 2019)),
+    "année": ("2004", lambda r: r.year, 2004),
+    "édition": ("2e éd.", lambda r: r.edition, "2e éd."),
+    "isbn": ("978-2-7071-5422-0", lambda r: r.identifiers[0].scheme, "isbn"),
+    "issn": ("0294-0337", lambda r: r.identifiers[0].scheme, "issn"),
+    "doi": ("10.3917/esp.162.0012", lambda r: r.identifiers[0].value, "10.3917/esp.162.0012"),
+    "collection": ("Repères", lambda r: r.series[0].title, "Repères"),
+    "numéro de collection": ("412", lambda r: r.series[0].number, "412"),
+    "pages": ("245", lambda r: r.extent, "245 p."),
+    "revue": ("Espaces et sociétés", lambda r: r.host.title, "Espaces et sociétés"),
+    "volume": ("12", lambda r: r.host.volume, "12"),
+    "numéro": ("162", lambda r: r.host.number, "162"),
+    "résumé": ("Une étude.", lambda r: r.abstract, "Une étude."),
+    "descripteurs": (
+        "mixité sociale",
+        lambda r: (r.subjects[0].label, r.subjects[0].kind),
+        ("mixité sociale", "topic"),
+    ),
+    "mots-clés": ("ségrégation", lambda r: r.keywords, ["ségrégation"]),
+    "géographie": (
+        "Marseille",
+        lambda r: (r.subjects[0].label, r.subjects[0].kind),
+        ("Marseille", "geographic"),
+    ),
+    "langue": ("anglais", lambda r: r.languages, ["eng"]),
+    "notes": ("Bibliogr.", lambda r: r.notes, ["Bibliogr."]),
+    "url": ("https://example.org/a", lambda r: r.links[0].url, "https://example.org/a"),
+    "cote": ("300 DUB", lambda r: r.items[0].call_number, "300 DUB"),
+    "code-barres": ("0001234", lambda r: r.items[0].barcode, "0001234"),
+    "localisation": ("Centre", lambda r: r.items[0].location, "Centre"),
+    "section": ("Usuels", lambda r: r.items[0].section, "Usuels"),
+    "identifiant": ("X-42", lambda r: r.source_id, "X-42"),
+}
+
+
+def test_every_documented_column_has_a_cell_in_the_next_test():
+    assert set(COLUMN_CELLS) == set(csvfile.COLUMNS)
+
+
+@pytest.mark.parametrize("column", sorted(COLUMN_CELLS))
+def test_every_documented_column_is_read_into_the_record(column):
+    cell, get, expected = COLUMN_CELLS[column]
+    header = ["titre"] if column == "titre" else ["titre", column]
+    row = [cell] if column == "titre" else ["Un titre", cell]
+    # the host columns of an article, the items of a book: each in the row that has them
+    if column in ("revue", "volume", "numéro"):
+        header, row = [*header, "type"], [*row, "article"]
+    (record,) = read(";".join(header) + "\n" + ";".join(row) + "\n")
+    assert isinstance(record, Record), record
+    assert get(record) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.web.conftest import csrf_from
+from web.searching import get_store
 
 
 def titles(client) -> str:
@@ -80,15 +81,38 @@ def test_basket_is_capped(app, client, token, record_ids):
         assert record_ids["book-1"] not in session["basket"]
 
 
-def test_deleted_records_drop_out_of_the_basket(client, token):
+def test_deleted_records_drop_out_of_the_basket(app, client, token, record_ids):
+    book, article = record_ids["book-1"], record_ids["article-1"]
+    for record_id in (book, article):
+        client.post("/selection/ajouter", data={"id": record_id, "csrf_token": token})
+    assert "2 notices sélectionnées" in titles(client)
+    with app.app_context():
+        get_store().delete(book)
+    html = titles(client)
+    assert "Discriminations à l&#39;école" not in html  # the deleted book
+    assert "Les quartiers prioritaires" in html  # the article stays
+    assert "1 notice sélectionnée" in html
     with client.session_transaction() as session:
-        session["basket"] = [987654321]
-    assert "Votre sélection est vide" in titles(client)
-    with client.session_transaction() as session:
-        assert session["basket"] == []
+        assert session["basket"] == [article]
 
 
-def test_tampered_session_values_are_ignored(client):
+def test_tampered_session_values_are_ignored(client, token, record_ids):
+    # a basket docbase did not write is dropped as a whole (web/sessions.py); the rest stays
+    article = record_ids["article-1"]
     with client.session_transaction() as session:
-        session["basket"] = ["1; DROP TABLE", None, {"a": 1}]
-    assert client.get("/selection").status_code == 200
+        session["basket"] = ["1; DROP TABLE", None, {"a": 1}, article, -3, "7", 10**30]
+        session["lang"] = "en"
+    response = client.get("/selection")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'lang="en"' in html  # the visitor keeps their language
+    assert "DROP TABLE" not in html
+    assert "Les quartiers prioritaires" not in html
+    with client.session_transaction() as session:
+        assert session.get("basket", []) == []
+        assert session["lang"] == "en"
+    # and the basket works again at once
+    client.post("/selection/ajouter", data={"id": article, "csrf_token": token})
+    assert "Les quartiers prioritaires" in titles(client)
+    with client.session_transaction() as session:
+        assert session["basket"] == [article]
