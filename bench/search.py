@@ -187,33 +187,25 @@ def run_build(store_path: Path, index_dir: Path, procs: int) -> dict:
     return stats
 
 
-def run_serve(store_path: Path, index_dir: Path, rounds: int) -> dict:
-    """What one serving process sees: start-up, latencies, memory, save-to-searchable."""
-    started = time.perf_counter()
-    from catalogue.record import Record
-    from catalogue.store import Store
-    from indexer import build
-    from indexer.search import Searcher, SearchRequest
+def _timed_queries(searcher, rounds: int) -> tuple[dict[str, list[float]], dict[str, int]]:
+    from indexer.search import SearchRequest
 
-    imported = time.perf_counter()
-    searcher = Searcher(index_dir, results_cached=0)  # the engine, not the results cache
-    opened = time.perf_counter()
-    first = searcher.search(SearchRequest(q="politique internationale"))
-    first_done = time.perf_counter()
     timings: dict[str, list[float]] = {}
     totals = {}
     for round_ in range(rounds):
         for q, filters in QUERIES:
             t = time.perf_counter()
             result = searcher.search(SearchRequest(q=q, filters=filters, page=1 + round_ % 2))
-            timings.setdefault(f"{q} {filters or ''}".strip(), []).append(
-                (time.perf_counter() - t) * 1000
-            )
-            totals[f"{q} {filters or ''}".strip()] = result.total
-    every = sorted(v for values in timings.values() for v in values)
-    hostile = run_hostile(searcher, rounds)
-    rss_after_queries = rss_mb()
-    # other calls of the web pages
+            key = f"{q} {filters or ''}".strip()
+            timings.setdefault(key, []).append((time.perf_counter() - t) * 1000)
+            totals[key] = result.total
+    return timings, totals
+
+
+def _other_calls(searcher) -> dict[str, float]:
+    """The other calls of the web pages, each warmed once then timed three times."""
+    from indexer.search import SearchRequest
+
     extra = {}
     for name, call in (
         ("autocomplete 'soc'", lambda: searcher.autocomplete("soc")),
@@ -229,7 +221,16 @@ def run_serve(store_path: Path, index_dir: Path, rounds: int) -> dict:
         for _ in range(3):
             call()
         extra[name] = round((time.perf_counter() - t) / 3 * 1000, 1)
-    # one record saved, then searchable
+    return extra
+
+
+def _save_to_searchable(searcher, store_path: Path, index_dir: Path) -> list[float]:
+    """One record saved, the index updated, the record found: ten times, in ms."""
+    from catalogue.record import Record
+    from catalogue.store import Store
+    from indexer import build
+    from indexer.search import SearchRequest
+
     fresh = []
     with Store(store_path) as store:
         for n in range(10):
@@ -242,10 +243,29 @@ def run_serve(store_path: Path, index_dir: Path, rounds: int) -> dict:
             assert found == 1, word
             store.delete(store.find("bench-fresh", word))
         build.update(store, index_dir)
+    return fresh
 
-    def pct(values: list[float], p: float) -> float:
-        return round(values[min(len(values) - 1, int(round(p * (len(values) - 1))))], 1)
 
+def _pct(values: list[float], p: float) -> float:
+    return round(values[min(len(values) - 1, int(round(p * (len(values) - 1))))], 1)
+
+
+def run_serve(store_path: Path, index_dir: Path, rounds: int) -> dict:
+    """What one serving process sees: start-up, latencies, memory, save-to-searchable."""
+    started = time.perf_counter()
+    from indexer.search import Searcher, SearchRequest
+
+    imported = time.perf_counter()
+    searcher = Searcher(index_dir, results_cached=0)  # the engine, not the results cache
+    opened = time.perf_counter()
+    first = searcher.search(SearchRequest(q="politique internationale"))
+    first_done = time.perf_counter()
+    timings, totals = _timed_queries(searcher, rounds)
+    every = sorted(v for values in timings.values() for v in values)
+    hostile = run_hostile(searcher, rounds)
+    rss_after_queries = rss_mb()
+    extra = _other_calls(searcher)
+    fresh = _save_to_searchable(searcher, store_path, index_dir)
     return {
         "records": searcher.record_count(),
         "import_s": round(imported - started, 3),
@@ -255,8 +275,8 @@ def run_serve(store_path: Path, index_dir: Path, rounds: int) -> dict:
         "first_total": first.total,
         "queries": len(QUERIES),
         "rounds": rounds,
-        "p50_ms": pct(every, 0.5),
-        "p95_ms": pct(every, 0.95),
+        "p50_ms": _pct(every, 0.5),
+        "p95_ms": _pct(every, 0.95),
         "max_ms": round(every[-1], 1),
         "per_query_median_ms": {k: round(statistics.median(v), 1) for k, v in timings.items()},
         "per_query_total": totals,
