@@ -43,69 +43,81 @@ HOSTILE_ABSTRACT = "<img src=x onerror=alert(1)> Résumé {{ 7*7 }} </textarea><
 
 def local_records() -> list[Record]:
     """Records the corpus lacks: an article in a periodical issue, links, holdings, hostile text."""
-    records = [
-        Record(
-            source="tests-web",
-            source_id="article-1",
-            doc_type="article",
-            bib_level="a",
-            title="Les quartiers prioritaires face à la rénovation urbaine",
-            agents=[
-                Agent("Dupont", "Marie", role="070"),
-                Agent("Nguyen", "Paul", role="730", responsibility="secondary"),
-            ],
-            year=2019,
-            languages=["fre"],
-            abstract="Une étude de la rénovation urbaine dans les quartiers prioritaires.",
-            subjects=[
-                Subject("Politique de la ville", subdivisions=["Rénovation urbaine"]),
-                Subject("Logement social"),
-            ],
-            keywords=["ANRU", "mixité sociale"],
-            host=Host(
-                title="Revue urbanisme",
-                issn="1234-5679",
-                number="n° 412",
-                date="mars 2019",
-                date_iso="2019-03-01",
-                pages="p. 12-18",
-            ),
-            links=[Link("https://example.org/article.pdf", "Texte intégral", "application/pdf")],
+    return [_article(), _book(), _hostile(), *_yearly_reports()]
+
+
+def _article() -> Record:
+    return Record(
+        source="tests-web",
+        source_id="article-1",
+        doc_type="article",
+        bib_level="a",
+        title="Les quartiers prioritaires face à la rénovation urbaine",
+        agents=[
+            Agent("Dupont", "Marie", role="070"),
+            Agent("Nguyen", "Paul", role="730", responsibility="secondary"),
+        ],
+        year=2019,
+        languages=["fre"],
+        abstract="Une étude de la rénovation urbaine dans les quartiers prioritaires.",
+        subjects=[
+            Subject("Politique de la ville", subdivisions=["Rénovation urbaine"]),
+            Subject("Logement social"),
+        ],
+        keywords=["ANRU", "mixité sociale"],
+        host=Host(
+            title="Revue urbanisme",
+            issn="1234-5679",
+            number="n° 412",
+            date="mars 2019",
+            date_iso="2019-03-01",
+            pages="p. 12-18",
         ),
-        Record(
-            source="tests-web",
-            source_id="book-1",
-            doc_type="book",
-            title="Discriminations à l'école",
-            other_title="enquête dans les collèges",
-            agents=[Agent("Martin", "Claire", role="070"), Agent("Bernard", "Luc", role="340")],
-            publication=[Publication("Paris", "La Découverte", "2015")],
-            year=2015,
-            extent="250 p.",
-            dimensions="22 cm",
-            series=[Series("Repères", "654")],
-            languages=["fre"],
-            identifiers=[Identifier("isbn", "978-2-7071-8600-0")],
-            abstract="Les discriminations scolaires et l'éducation prioritaire.",
-            subjects=[Subject("Discrimination"), Subject("Éducation prioritaire")],
-            items=[
-                Item(call_number="370 MAR", location="Salle de lecture", section="Éducation"),
-                Item(call_number="370 MAR ex.2", location="Réserve", status="Exclu du prêt"),
-            ],
-        ),
-        Record(
-            source="tests-web",
-            source_id="hostile-1",
-            doc_type="report",
-            title=HOSTILE_TITLE,
-            agents=[Agent("<b>Mallory</b>", "Eve", role="070")],
-            year=2021,
-            languages=["fre"],
-            abstract=HOSTILE_ABSTRACT,
-            subjects=[Subject("<i>Ségrégation</i>")],
-            links=[Link("javascript:alert(document.cookie)", "Lien piégé")],
-        ),
-    ]
+        links=[Link("https://example.org/article.pdf", "Texte intégral", "application/pdf")],
+    )
+
+
+def _book() -> Record:
+    return Record(
+        source="tests-web",
+        source_id="book-1",
+        doc_type="book",
+        title="Discriminations à l'école",
+        other_title="enquête dans les collèges",
+        agents=[Agent("Martin", "Claire", role="070"), Agent("Bernard", "Luc", role="340")],
+        publication=[Publication("Paris", "La Découverte", "2015")],
+        year=2015,
+        extent="250 p.",
+        dimensions="22 cm",
+        series=[Series("Repères", "654")],
+        languages=["fre"],
+        identifiers=[Identifier("isbn", "978-2-7071-8600-0")],
+        abstract="Les discriminations scolaires et l'éducation prioritaire.",
+        subjects=[Subject("Discrimination"), Subject("Éducation prioritaire")],
+        items=[
+            Item(call_number="370 MAR", location="Salle de lecture", section="Éducation"),
+            Item(call_number="370 MAR ex.2", location="Réserve", status="Exclu du prêt"),
+        ],
+    )
+
+
+def _hostile() -> Record:
+    return Record(
+        source="tests-web",
+        source_id="hostile-1",
+        doc_type="report",
+        title=HOSTILE_TITLE,
+        agents=[Agent("<b>Mallory</b>", "Eve", role="070")],
+        year=2021,
+        languages=["fre"],
+        abstract=HOSTILE_ABSTRACT,
+        subjects=[Subject("<i>Ségrégation</i>")],
+        links=[Link("javascript:alert(document.cookie)", "Lien piégé")],
+    )
+
+
+def _yearly_reports() -> list[Record]:
+    records = []
     for year in range(2000, 2024):
         records.append(
             Record(
