@@ -166,7 +166,7 @@ def _keyword(word: str) -> str:
 
 
 def _content(record: Record) -> list[tuple[str, str]]:
-    words = [view.heading(s) for s in record.subjects] + record.keywords
+    words = [s.heading for s in record.subjects] + record.keywords
     keywords = ", ".join(_keyword(w) for w in dict.fromkeys(w for w in words if w.strip()))
     notes = list(record.notes)
     notes += [

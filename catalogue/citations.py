@@ -150,7 +150,7 @@ def _group_of(record: Record, grouping: str) -> tuple[Any, str]:
     descriptors = record.descriptors
     if not descriptors:  # under its main (first) descriptor only: a reference is printed once
         return (1, ("", "")), "Sans descripteur"
-    label = " -- ".join([descriptors[0].label, *descriptors[0].subdivisions])
+    label = descriptors[0].heading
     return (0, french_key(label)), label
 
 

@@ -55,7 +55,7 @@ def _pages(record: Record) -> str:
 
 
 def _headings(record: Record, geographic: bool) -> str:
-    found = [view.heading(s) for s in record.subjects if (s.kind == "geographic") == geographic]
+    found = [s.heading for s in record.subjects if (s.kind == "geographic") == geographic]
     return JOIN.join(view.one_line(h) for h in found)
 
 

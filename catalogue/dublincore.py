@@ -226,7 +226,7 @@ def _agent_name(agent: Agent) -> str:
 
 
 def _subject_label(subject: Subject) -> str:
-    return " -- ".join([subject.label, *(s for s in subject.subdivisions if s.strip())])
+    return subject.heading
 
 
 def _identifiers(record: Record) -> list[str]:

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import re
 
-from catalogue.record import Agent, Publication, Record, Subject
+from catalogue.record import Agent, Publication, Record
 from catalogue.text import identifier
 
 # roles that make an agent an author of the work (no role: a main or added entry, 700/701)
 AUTHOR_ROLES = {"", "070"}
 EDITOR_ROLES = {"340", "651", "220"}  # scientific editor, publishing director, compiler
-HIERARCHY_SEP = " -- "  # a descriptor and its subdivisions, as the index and the CSV write it
 _PAGE_COUNT = re.compile(r"^(\d+) ?p\.?$")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-
-def heading(subject: Subject) -> str:
-    """A descriptor with its subdivisions: « Politique urbaine -- États-Unis »."""
-    return HIERARCHY_SEP.join([subject.label, *(s for s in subject.subdivisions if s.strip())])
 
 
 def is_degree_grantor(agent: Agent) -> bool:

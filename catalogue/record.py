@@ -173,6 +173,10 @@ class Series:
     issn: str = ""
 
 
+# a descriptor and its subdivisions, joined: as the index, the facets and every export write it
+HIERARCHY_SEP = " -- "
+
+
 @dataclass
 class Subject:
     """A controlled descriptor (thesaurus term), a geographic term, a person or a name as subject."""
@@ -183,6 +187,11 @@ class Subject:
     thesaurus: str = ""  # PMB idthes, or the source of the heading ($2)
     uri: str = ""
     subdivisions: list[str] = field(default_factory=list)  # $x $y $z $j
+
+    @property
+    def heading(self) -> str:
+        """The descriptor with its subdivisions: « Politique urbaine -- États-Unis »."""
+        return HIERARCHY_SEP.join([self.label, *(s for s in self.subdivisions if s.strip())])
 
 
 @dataclass

@@ -101,7 +101,7 @@ def _numbering(record: Record) -> list[tuple[str, str]]:
 
 
 def _content(record: Record) -> list[tuple[str, str]]:
-    words = [view.heading(s) for s in record.subjects] + record.keywords
+    words = [s.heading for s in record.subjects] + record.keywords
     out = [("KW", w) for w in dict.fromkeys(w for w in words if w.strip())]
     out.append(("AB", record.abstract))
     out += [("N1", note) for note in record.notes]

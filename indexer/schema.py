@@ -15,7 +15,7 @@ from whoosh.analysis import IDTokenizer
 from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 
 from catalogue.dedupe import normalise_isbn, normalise_issn
-from catalogue.record import Agent, Record
+from catalogue.record import HIERARCHY_SEP, Agent, Record
 from indexer.analysis import (
     ENGLISH,
     english,
@@ -29,7 +29,6 @@ from indexer.analysis import (
 # 3: corporate author values keep their subdivisions; light French stemming, English analysis
 # of English records; one document per work (indexer/works.py). An older index is rebuilt.
 SCHEMA_VERSION = 3
-HIERARCHY_SEP = " -- "
 
 
 class ValuesField(FieldType):
