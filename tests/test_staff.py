@@ -34,6 +34,19 @@ def login(client, username: str, password: str = PASSWORD, suivant: str = ""):
     )
 
 
+COTES8 = "tests/fixtures/unimarc/medialab_cotes8.mrc"
+
+
+def documentalist_with_basket(client, runner, ids: tuple[int, ...]):
+    """The cotes8 records imported, « marie » logged in, `ids` in her basket in that order."""
+    runner.invoke(args=["import", COTES8])
+    add(runner, "marie")
+    login(client, "marie")
+    for record_id in ids:
+        client.post("/selection/ajouter", data={"id": record_id, "csrf_token": token(client)})
+    return client
+
+
 # -- the commands ------------------------------------------------------------------------------
 
 

@@ -6,19 +6,12 @@ from __future__ import annotations
 import pytest
 
 from catalogue.store import Store
-from tests.test_staff import add, login, token
-
-COTES8 = "tests/fixtures/unimarc/medialab_cotes8.mrc"
+from tests.test_staff import COTES8, documentalist_with_basket, token
 
 
 @pytest.fixture
 def staff(client, runner):
-    runner.invoke(args=["import", COTES8])
-    add(runner, "marie")
-    login(client, "marie")
-    for record_id in (1, 2, 3):
-        client.post("/selection/ajouter", data={"id": record_id, "csrf_token": token(client)})
-    return client
+    return documentalist_with_basket(client, runner, (1, 2, 3))
 
 
 def records(app, ids=(1, 2, 3)):
