@@ -1,8 +1,8 @@
 """A curated thematic bibliography: a saved search and/or hand-picked records, formatted.
 
-The store keeps them (catalogue/store.py, versioned like records); which records one holds is
-decided where the search index is (web/bibliographies.py): its picks first when ordered by
-hand, then every record its saved search finds.
+The store keeps them (catalogue/store/bibliographies.py, versioned like records); which
+records one holds is decided where the search index is (web/bibliographies.py): its picks
+first when ordered by hand, then every record its saved search finds.
 """
 
 from __future__ import annotations

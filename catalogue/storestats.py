@@ -1,6 +1,6 @@
 """Read-only figures of the store for the staff dashboard: counts, recent changes, additions by
-month, imports. Beside store.py, which stays the one module that writes SQL; these queries
-only read."""
+month, imports. Beside catalogue/store/, which stays the one package that writes SQL; these
+queries only read."""
 
 from __future__ import annotations
 

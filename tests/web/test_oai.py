@@ -13,10 +13,10 @@ from oaipmh.client import BaseClient
 from oaipmh.metadata import MetadataRegistry, oai_dc_reader
 
 from catalogue import dublincore, marcxml
-from catalogue import store as store_module
 from catalogue.ingest import import_paths
 from catalogue.record import Record, Subject
 from catalogue.store import Store
+from catalogue.store import database as store_database
 from tests.web.conftest import FIXTURES, local_records
 from tests.xmlschemas import assert_valid
 from web import create_app
@@ -389,7 +389,7 @@ OLD = "2020-01-15T10:00:00.250000Z"  # within the second: until …10:00:00Z inc
 @pytest.fixture()
 def own(tmp_path: Path, monkeypatch):
     """A store of real and local records, all dated 2020-01-15 10:00 UTC; pages of 5."""
-    monkeypatch.setattr(store_module, "_now", lambda: OLD)
+    monkeypatch.setattr(store_database, "_now", lambda: OLD)  # the store's one clock
     with Store(tmp_path / "docbase.sqlite3") as store:
         import_paths(
             store, [FIXTURES / "unimarc" / "medialab_cotes8.mrc"], rejects_dir=tmp_path / "r"
