@@ -4,9 +4,10 @@ What a documentation centre keeps in Excel or LibreOffice: one row per document,
 element, several values in a cell separated by ";" ("Dupont, Jean ; Martin, Sophie"). Excel
 saves "CSV (séparateur : point-virgule)" in cp1252 and "CSV UTF-8" with a BOM; both are read,
 and the separator (; , tab |) is taken from the header line. Column names are matched without
-case, accents or punctuation ("Mots-clés", "mots cles", "Keywords"), so a sheet made by hand
-still imports. Columns nobody knows are kept as custom fields, never dropped, and named once in
-the first record's warnings.
+case, accents or punctuation ("Mots-clés", "mots cles", "Keywords"; catalogue/csvcolumns.py),
+so a sheet made by hand still imports. Columns nobody knows are kept as custom fields, never
+dropped, and named once in the first record's warnings. A row is mapped by a table of small
+functions, one per field family (`_FAMILIES`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from catalogue import csvrows
+from catalogue.csvcolumns import COLUMNS as COLUMNS  # re-exported: the export's order
+from catalogue.csvcolumns import header_column as header_column
 from catalogue.errors import FormatError, RecordError
 from catalogue.reading import Chunk, read_records
 from catalogue.record import (
@@ -47,109 +51,6 @@ from catalogue.text import (
     unix_newlines,
     year_of,
 )
-
-# The documented columns: French name → what it holds (the README's table is made from this).
-COLUMNS: dict[str, str] = {
-    "titre": "Titre propre du document. Obligatoire : une ligne sans titre est rejetée.",
-    "sous-titre": "Complément du titre.",
-    "auteurs": "Auteurs personnes, « Nom, Prénom », séparés par « ; ». Un rôle entre "
-    "parenthèses est reconnu : (dir.), (éd.), (coord.), (trad.), (ill.), (préf.), (photogr.), "
-    "ou tout autre par son libellé (Directeur de publication) ou son code UNIMARC (651).",
-    "auteurs collectivités": "Organismes auteurs, séparés par « ; ».",
-    "type": "Type de document : livre, article, rapport, thèse, mémoire, revue, numéro, "
-    "chapitre, actes, site web, vidéo, son, image, carte, partition, multimédia, objet, autre "
-    "(ou les types de PMB : texte imprimé, document projeté ou vidéo…). Vide : article s'il y a "
-    "une revue, sinon livre.",
-    "éditeur": "Éditeur(s), séparés par « ; ».",
-    "lieu": "Lieu(x) d'édition, dans l'ordre des éditeurs.",
-    "date": "Date de publication : 2019, 03/2019, 12/03/2019 ou 2019-03-12 ; autre forme "
-    "gardée telle quelle.",
-    "année": "Année de publication ; elle prime sur l'année de la date, et tient lieu de date "
-    "quand il n'y a pas de colonne date.",
-    "édition": "Mention d'édition (« 2e éd. revue et augmentée »).",
-    "isbn": "ISBN, plusieurs séparés par « ; » ; celui de l'ouvrage pour un chapitre.",
-    "issn": "ISSN ; celui de la revue pour un article.",
-    "doi": "DOI (10.xxxx/… ou lien https://doi.org/…).",
-    "collection": "Titre de la collection.",
-    "numéro de collection": "Numéro dans la collection.",
-    "pages": "Pagination : nombre de pages d'un document (« 245 » devient « 245 p. ») ou pages "
-    "d'un article ou d'un chapitre (« 12-18 »). Aussi : pagination.",
-    "revue": "Titre de la revue d'un article, de l'ouvrage d'un chapitre.",
-    "volume": "Volume (tome, année) de la revue.",
-    "numéro": "Numéro (fascicule) de la revue.",
-    "résumé": "Résumé ; les retours à la ligne sont gardés.",
-    "descripteurs": "Descripteurs du thésaurus, séparés par « ; », leurs subdivisions après "
-    "« -- » (Politique urbaine -- États-Unis).",
-    "mots-clés": "Mots-clés libres, séparés par « ; ».",
-    "géographie": "Descripteurs géographiques, séparés par « ; », leurs subdivisions après « -- ».",
-    "langue": "Langue(s) du document, en toutes lettres ou en code (français, fre, fr), "
-    "séparées par « ; ».",
-    "notes": "Note générale.",
-    "url": "Lien(s) vers la ressource en ligne, séparés par « ; ».",
-    "cote": "Cote de l'exemplaire ; plusieurs exemplaires : cotes séparées par « ; ».",
-    "code-barres": "Code-barres de l'exemplaire.",
-    "localisation": "Localisation de l'exemplaire (centre, bibliothèque).",
-    "section": "Section (rayon) de l'exemplaire.",
-    "identifiant": "Identifiant de la notice dans le tableau ou la base d'origine : une "
-    "réimportation met à jour la notice au lieu d'en créer une autre. Sans lui, une empreinte "
-    "de la ligne en tient lieu. Aussi : id.",
-}
-
-# Accepted headers, folded (lower case, no accents, punctuation as spaces), French and English.
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "titre": ("titre", "title", "titre propre", "titre principal"),
-    "sous-titre": ("sous titre", "soustitre", "complement du titre", "complement de titre",
-                   "subtitle", "other title"),
-    "auteurs": ("auteurs", "auteur", "auteur s", "auteurs personnes", "auteur personne",
-                "authors", "author", "author s", "createurs", "createur"),
-    "auteurs collectivités": ("auteurs collectivites", "auteur collectivite", "collectivites",
-                              "collectivite", "auteurs collectifs", "auteur collectif",
-                              "collectivites auteurs", "organismes", "organisme",
-                              "corporate authors", "corporate author", "corporate bodies"),
-    "type": ("type", "type de document", "type document", "types", "nature",
-             "document type", "doc type", "type of document"),
-    "éditeur": ("editeur", "editeurs", "editeur s", "maison d edition", "editeur commercial",
-                "publisher", "publishers"),
-    "lieu": ("lieu", "lieux", "lieu d edition", "lieu de publication", "ville", "place",
-             "place of publication", "city"),
-    "date": ("date", "date de publication", "date d edition", "date de parution", "parution",
-             "publication date", "date of publication"),
-    "année": ("annee", "annee de publication", "annee d edition", "annee de parution", "year",
-              "publication year"),
-    "édition": ("edition", "mention d edition"),
-    "isbn": ("isbn", "isbns", "isbn s"),
-    "issn": ("issn",),
-    "doi": ("doi",),
-    "collection": ("collection", "collections", "serie", "series", "titre de la collection"),
-    "numéro de collection": ("numero de collection", "n de collection", "no de collection",
-                             "num de collection", "numero dans la collection",
-                             "n dans la collection", "series number", "collection numero"),
-    "pages": ("pages", "pagination", "nombre de pages", "nb pages", "nb de pages", "page",
-              "importance materielle", "extent"),
-    "revue": ("revue", "titre de la revue", "periodique", "titre du periodique", "journal",
-              "periodical", "journal title"),
-    "volume": ("volume", "vol", "tome"),
-    "numéro": ("numero", "n", "no", "num", "fascicule", "issue", "number"),
-    "résumé": ("resume", "resumes", "abstract", "summary"),
-    "descripteurs": ("descripteurs", "descripteur", "descripteur s", "sujets", "sujet",
-                     "subjects", "subject", "descriptors", "thesaurus"),
-    "mots-clés": ("mots cles", "mot cle", "mots clefs", "mot clef", "mots cles libres",
-                  "keywords", "keyword", "tags"),
-    "géographie": ("geographie", "descripteurs geographiques", "descripteur geographique",
-                   "zone geographique", "lieux geographiques", "geographic", "geography"),
-    "langue": ("langue", "langues", "langue s", "language", "languages", "lang"),
-    "notes": ("notes", "note", "remarques", "remarque", "note generale"),
-    "url": ("url", "urls", "lien", "liens", "adresse web", "lien internet", "link", "links"),
-    "cote": ("cote", "cotes", "call number", "shelfmark"),
-    "code-barres": ("code barres", "code barre", "codebarre", "codes barres", "barcode"),
-    "localisation": ("localisation", "emplacement", "location"),
-    "section": ("section", "rayon"),
-    "identifiant": ("identifiant", "id", "id notice", "numero de notice", "n de notice",
-                    "identifier", "record id"),
-}  # fmt: skip
-_HEADER_INDEX: dict[str, str] = {
-    alias: column for column, aliases in _ALIASES.items() for alias in (fold(column), *aliases)
-}
 
 # Types as documentalists write them (folded) → doc_type. DOC_TYPES' own keys and labels too.
 _TYPES: dict[str, str] = {
@@ -235,7 +136,7 @@ def read(
         header = next(reader)
     except csv.Error as exc:
         raise FormatError(f"en-tête CSV illisible (unreadable CSV header: {exc})") from None
-    columns = [_HEADER_INDEX.get(fold(name)) for name in header]
+    columns = [header_column(name) for name in header]
     if not any(columns):
         raise FormatError(
             "aucune colonne reconnue dans la première ligne : ce n'est pas un tableau de notices "
@@ -260,13 +161,9 @@ def read(
         for row in rows
     )
 
-    def map_row(chunk: Chunk) -> Record:
-        row = chunk.data
-        return _map(header, columns, row.cells, row.position, row.line, row.raw)
-
     yield from read_records(
         chunks,
-        map_row,
+        lambda chunk: _map(header, columns, chunk),
         source=source,
         format="csv",
         charset=decoded.charset,
@@ -326,11 +223,6 @@ def sniff_separator(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def header_column(name: str) -> str | None:
-    """The documented column (a key of COLUMNS) a header names, or None."""
-    return _HEADER_INDEX.get(fold(name))
-
-
 def doc_type_of(value: str) -> str | None:
     """The doc_type of a "type" cell ("Livre", "thèse", "Document projeté ou vidéo"), or None."""
     key = fold(value)
@@ -379,12 +271,40 @@ def _csv_date(value: str) -> tuple[str, str]:
     return value, str(year) if year else ""
 
 
-def _map(
-    header: list[str], columns: list[str | None], row: list[str], position: int, line: int, raw: str
-) -> Record:
+@dataclass
+class _Row:
+    """One row's cells by documented column, and what its field families share."""
+
+    cells: dict[str, list[str]]
+    dated: bool  # the sheet has a date column
+    record: Record = field(default_factory=Record)
+    display: str = ""  # the date as displayed
+    iso: str = ""
+    main_given: bool = False  # the main author is named
+    isbns: list[Identifier] = field(default_factory=list)
+    issns: list[Identifier] = field(default_factory=list)
+
+    @property
+    def custom(self) -> list[CustomField]:
+        return self.record.custom
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.record.original.warnings
+
+    def one(self, column: str) -> str:
+        return clean_space(self.cells.get(column, [""])[0])
+
+    def many(self, column: str) -> list[str]:
+        return [v for cell in self.cells.get(column, []) for v in _split(cell)]
+
+
+def _cells(
+    header: list[str], columns: list[str | None], row: list[str]
+) -> tuple[dict[str, list[str]], list[CustomField]]:
+    """The row's non-empty cells by documented column; the others as custom fields."""
     cells: dict[str, list[str]] = {}
     custom: list[CustomField] = []
-    warnings: list[str] = []
     for index, cell in enumerate(row):
         value = cell.strip()
         if not value:
@@ -395,22 +315,25 @@ def _map(
         else:
             name = header[index].strip() if index < len(header) else ""
             custom.append(CustomField(name=name or f"colonne {index + 1}", value=value))
+    return cells, custom
 
-    def one(column: str) -> str:
-        return clean_space(cells.get(column, [""])[0])
 
-    def many(column: str) -> list[str]:
-        return [v for cell in cells.get(column, []) for v in _split(cell)]
-
-    title = one("titre")
+def _start(
+    cells: dict[str, list[str]], custom: list[CustomField], dated: bool, chunk: Chunk
+) -> _Row:
+    """The record of a row's title and type; a row without a title is rejected."""
+    r = _Row(cells, dated)
+    title = r.one("titre")
     if not title:
+        position = chunk.position
         raise RecordError(
             f"ligne {position + 1} sans titre (row {position + 1} has no title)",
             position=position,
-            offset=line,
-            chunk=raw,
+            offset=chunk.offset,
+            chunk=chunk.raw,
         )
-    type_text = one("type")
+    warnings: list[str] = []
+    type_text = r.one("type")
     doc_type = doc_type_of(type_text) if type_text else None
     if doc_type is None:
         if type_text:
@@ -420,19 +343,21 @@ def _map(
             doc_type = "other"
         else:
             doc_type = "article" if cells.get("revue") else "book"
-    record = Record(
+    r.record = Record(
         doc_type=doc_type,
         bib_level=_BIB_LEVELS.get(doc_type, "m"),
         title=title,
-        other_title=one("sous-titre"),
-        edition=one("édition"),
-        original=Original(format="csv", raw=raw, warnings=warnings),
+        other_title=r.one("sous-titre"),
+        edition=r.one("édition"),
+        custom=custom,
+        original=Original(format="csv", raw=chunk.raw, warnings=warnings),
     )
+    return r
 
-    # people and bodies
-    people = many("auteurs")
-    main_given = False
-    for text in people:
+
+def _people(r: _Row) -> None:
+    """Persons with their role in brackets; the first author is the main one."""
+    for text in r.many("auteurs"):
         match = re.search(r"\(([^()]*)\)\s*$", text)
         role = ""
         if match:
@@ -444,101 +369,145 @@ def _map(
         if agent is None:
             continue
         if role in ("", "070"):
-            agent.responsibility = "main" if not main_given else "other"
-            main_given = True
+            agent.responsibility = "main" if not r.main_given else "other"
+            r.main_given = True
         else:
             agent.responsibility = "secondary"
-        record.agents.append(agent)
-    for name in many("auteurs collectivités"):
-        if doc_type == "thesis":  # a thesis's body is the university that grants the degree
-            record.agents.append(Agent(name=name, kind="corporate", role="295",
-                                       responsibility="secondary"))  # fmt: skip
+        r.record.agents.append(agent)
+
+
+def _bodies(r: _Row) -> None:
+    for name in r.many("auteurs collectivités"):
+        if r.record.doc_type == "thesis":  # a thesis's body is the university granting the degree
+            r.record.agents.append(Agent(name=name, kind="corporate", role="295",
+                                         responsibility="secondary"))  # fmt: skip
             continue
-        record.agents.append(Agent(name=name, kind="corporate", role="070",
-                                   responsibility="other" if main_given else "main"))  # fmt: skip
-        main_given = True
+        r.record.agents.append(Agent(name=name, kind="corporate", role="070",
+                                     responsibility="other" if r.main_given else "main"))  # fmt: skip
+        r.main_given = True
 
-    # publication
-    display, iso = _csv_date(one("date")) if one("date") else ("", "")
-    year_cell = one("année")
-    record.year = year_of(year_cell) or year_of(iso or display)  # a year column says the year
-    if not display and year_cell and "date" not in columns:
-        display = year_cell  # the year stands for the date only in a sheet without a date column
-    publishers, places = many("éditeur"), many("lieu")
+
+def _publication(r: _Row) -> None:
+    """Date and year; places and publishers paired in order."""
+    record = r.record
+    r.display, r.iso = _csv_date(r.one("date")) if r.one("date") else ("", "")
+    year_cell = r.one("année")
+    record.year = year_of(year_cell) or year_of(r.iso or r.display)  # a year column says the year
+    if not r.display and year_cell and not r.dated:
+        r.display = year_cell  # the year stands for the date only in a sheet without a date column
+    places, publishers = r.many("lieu"), r.many("éditeur")
     for index, (place, publisher) in enumerate(zip_longest(places, publishers, fillvalue="")):
-        record.publication.append(Publication(place, publisher, display if index == 0 else ""))
-    if not record.publication and display:
-        record.publication.append(Publication(date=display))
+        record.publication.append(Publication(place, publisher, r.display if index == 0 else ""))
+    if not record.publication and r.display:
+        record.publication.append(Publication(date=r.display))
 
-    # numbers
-    isbns = [i for cell in cells.get("isbn", []) for i in identifiers(cell, "isbn")]
-    issns = [i for cell in cells.get("issn", []) for i in identifiers(cell, "issn")]
-    for cell in cells.get("doi", []):
+
+def _numbers(r: _Row) -> None:
+    """ISBN and ISSN (placed by the host), DOI."""
+    r.isbns = [i for cell in r.cells.get("isbn", []) for i in identifiers(cell, "isbn")]
+    r.issns = [i for cell in r.cells.get("issn", []) for i in identifiers(cell, "issn")]
+    for cell in r.cells.get("doi", []):
         doi = clean_doi(cell)
         if doi:
-            record.identifiers.append(Identifier("doi", doi))
+            r.record.identifiers.append(Identifier("doi", doi))
         else:
-            custom.append(CustomField("doi", cell))
-            warnings.append(f"DOI illisible « {cell} » gardé tel quel (unreadable DOI kept)")
+            r.custom.append(CustomField("doi", cell))
+            r.warnings.append(f"DOI illisible « {cell} » gardé tel quel (unreadable DOI kept)")
 
-    # host: the journal of an article, the book of a chapter
-    pages = one("pages")
-    host_title, volume, number = one("revue"), one("volume"), one("numéro")
+
+def _host(r: _Row) -> None:
+    """The journal of an article, the book of a chapter, with their ISSN or ISBN; the extent;
+    the series."""
+    record, doc_type = r.record, r.record.doc_type
+    pages = r.one("pages")
+    host_title, volume, number = r.one("revue"), r.one("volume"), r.one("numéro")
     if host_title or volume or number or doc_type in _ANALYTIC:
-        record.host = Host(title=host_title, volume=volume, number=number, date=display,
-                           date_iso=iso if len(iso) == 10 else "")  # fmt: skip
+        record.host = Host(title=host_title, volume=volume, number=number, date=r.display,
+                           date_iso=r.iso if len(r.iso) == 10 else "")  # fmt: skip
         if doc_type in _ANALYTIC:
             record.host.pages = pages
             pages = ""
-        if doc_type == "chapter" and isbns:
-            record.host.isbn = isbns.pop(0).value
-        elif doc_type in {"article", "issue"} and issns:
-            record.host.issn = issns.pop(0).value
+        if doc_type == "chapter" and r.isbns:
+            record.host.isbn = r.isbns.pop(0).value
+        elif doc_type in {"article", "issue"} and r.issns:
+            record.host.issn = r.issns.pop(0).value
     if pages:
         record.extent = f"{pages} p." if pages.isdigit() else pages
-    record.identifiers = isbns + issns + record.identifiers
-    series = one("collection")
-    if series or one("numéro de collection"):
-        record.series.append(Series(title=series, number=one("numéro de collection")))
+    record.identifiers = r.isbns + r.issns + record.identifiers
+    series = r.one("collection")
+    if series or r.one("numéro de collection"):
+        record.series.append(Series(title=series, number=r.one("numéro de collection")))
 
-    # content
+
+def _content(r: _Row) -> None:
+    """Abstract (its line breaks kept), descriptors and their subdivisions, keywords."""
+    record = r.record
     record.abstract = "\n".join(
-        clean_space(line) for cell in cells.get("résumé", []) for line in cell.split("\n")
+        clean_space(line) for cell in r.cells.get("résumé", []) for line in cell.split("\n")
     ).strip()
-    record.subjects = [_subject(label) for label in many("descripteurs")]
-    record.subjects += [_subject(label, "geographic") for label in many("géographie")]
-    record.keywords = list(dict.fromkeys(many("mots-clés")))
-    for cell in cells.get("langue", []):
+    record.subjects = [_subject(label) for label in r.many("descripteurs")]
+    record.subjects += [_subject(label, "geographic") for label in r.many("géographie")]
+    record.keywords = list(dict.fromkeys(r.many("mots-clés")))
+
+
+def _languages(r: _Row) -> None:
+    for cell in r.cells.get("langue", []):
         codes, unknown = language_codes(cell)
-        record.languages.extend(c for c in codes if c not in record.languages)
+        r.record.languages.extend(c for c in codes if c not in r.record.languages)
         for name in unknown:
-            custom.append(CustomField("langue", name))
-            warnings.append(f"langue inconnue « {name} » gardée telle quelle (unknown language)")
-    record.notes = [cell.strip() for cell in cells.get("notes", [])]
-    for cell in cells.get("url", []):
+            r.custom.append(CustomField("langue", name))
+            r.warnings.append(f"langue inconnue « {name} » gardée telle quelle (unknown language)")
+
+
+def _notes_and_links(r: _Row) -> None:
+    record = r.record
+    record.notes = [cell.strip() for cell in r.cells.get("notes", [])]
+    for cell in r.cells.get("url", []):
         for url in re.split(r"[;\s]+", cell):
             if url and all(link.url != url for link in record.links):
                 record.links.append(Link(url=url))
 
-    # copies
-    copies = zip_longest(many("cote"), many("code-barres"), many("localisation"), many("section"),
-                         fillvalue="")  # fmt: skip
-    for call_number, barcode, location, section in copies:
-        record.items.append(Item(call_number=call_number, barcode=barcode, location=location,
-                                 section=section))  # fmt: skip
 
-    record.custom = custom
-    identifier = one("identifiant")
+def _copies(r: _Row) -> None:
+    """One copy per call number, barcode, location and section, in order."""
+    copies = zip_longest(r.many("cote"), r.many("code-barres"), r.many("localisation"),
+                         r.many("section"), fillvalue="")  # fmt: skip
+    for call_number, barcode, location, section in copies:
+        r.record.items.append(Item(call_number=call_number, barcode=barcode, location=location,
+                                   section=section))  # fmt: skip
+
+
+# the field families, in the order they fill the record (publication and numbers before host:
+# it takes their dates, ISBN and ISSN)
+_FAMILIES = (
+    _people,
+    _bodies,
+    _publication,
+    _numbers,
+    _host,
+    _content,
+    _languages,
+    _notes_and_links,
+    _copies,
+)
+
+
+def _map(header: list[str], columns: list[str | None], chunk: Chunk) -> Record:
+    row = chunk.data.cells
+    r = _start(*_cells(header, columns, row), "date" in columns, chunk)
+    for family in _FAMILIES:
+        family(r)
+    identifier = r.one("identifiant")
     if identifier:
-        record.source_id = identifier
+        r.record.source_id = identifier
     else:  # the row's content, whatever the column order or line endings
         pairs = sorted(
             (fold(header[i]) if i < len(header) else str(i), clean_space(cell))
             for i, cell in enumerate(row)
             if cell.strip()
         )
-        record.source_id = stable_id("\n".join(f"{name}={value}" for name, value in pairs))
-    return record
+        r.record.source_id = stable_id("\n".join(f"{name}={value}" for name, value in pairs))
+    return r.record
 
 
 # -- export ----------------------------------------------------------------------------------

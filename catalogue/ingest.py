@@ -222,6 +222,104 @@ def read_items(fmt: str, data: bytes, source: str) -> Iterator[Record | Prepared
             before += len(items)
 
 
+class _Batches:
+    """Prepared records saved BATCH at a time, each batch one transaction; a batch the store
+    refuses is saved record by record, so that one record it refuses costs only itself."""
+
+    def __init__(
+        self,
+        store: Store,
+        path: Path,
+        rejects: RejectFile,
+        report: FileReport,
+        who: str,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.store, self.path, self.rejects, self.report = store, path, rejects, report
+        self.who, self.progress = who, progress
+        self.items: list[Prepared] = []
+
+    def add(self, item: Prepared) -> None:
+        self.items.append(item)
+        if len(self.items) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.items:
+            return
+        try:
+            outcomes = self.store.save_many(self.items, actor=self.who)
+        except (sqlite3.Error, CatalogueError, TypeError, ValueError):
+            outcomes = self._one_by_one()
+        self.report.count(outcomes)
+        if self.progress:
+            self.progress(len(self.items))
+        self.items.clear()
+
+    def _one_by_one(self) -> list[Outcome]:
+        outcomes = []
+        first = self.report.read - len(self.items) + 1  # the batch's first position in the file
+        for position, item in enumerate(self.items, first):
+            try:
+                outcomes.append(self.store.save(item, actor=self.who))
+            except (sqlite3.Error, CatalogueError, TypeError, ValueError) as exc:
+                self.report.rejected += 1
+                reason = f"enregistrement refusé (store refused the record): {exc}"
+                error = RecordError(reason, position=position, chunk=item.raw or b"")
+                self.rejects.write(self.path, error)
+        return outcomes
+
+
+def _open(path: Path, fmt: str | None, report: FileReport) -> tuple[bytes, str, str] | None:
+    """The file's bytes, its format's name and its reader's; None (the report says why) when
+    it cannot be read or its format is unknown."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error = f"lecture impossible (cannot read): {exc.strerror or exc}"
+        return None
+    try:
+        name = fmt or formats.detect(data, path.name)
+        reader = formats.get(name)
+    except FormatError as exc:
+        report.error = str(exc)
+        return None
+    return data, name, reader.name
+
+
+def _read_into(
+    batches: _Batches,
+    items: Iterator[Record | Prepared | RecordError],
+    rejects: RejectFile,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Every record of the file to the batches, every reject to the reject file; a file that
+    fails midway keeps what was read and says why."""
+    report, path, ids = batches.report, batches.path, FileIds()
+    try:
+        for item in items:
+            report.read += 1
+            if isinstance(item, RecordError):
+                report.rejected += 1
+                rejects.write(path, item)
+                if progress:
+                    progress(1)
+                continue
+            if isinstance(item, Record):
+                item.source = report.source
+                item = prepare(item)
+            item = ids.place(item)
+            report.note(item)
+            batches.add(item)
+    except CatalogueError as exc:
+        # the whole file (or the rest of it) is unreadable: keep what was read, say why
+        report.error = str(exc)
+    except Exception as exc:  # a reader bug must not cost the other files or the batch read
+        report.error = (
+            f"erreur inattendue du lecteur {report.format} (unexpected reader error): {exc!r}"
+        )
+
+
 def import_file(
     store: Store,
     path: Path,
@@ -232,70 +330,18 @@ def import_file(
     actor: str = "import",
     progress: Callable[[int], None] | None = None,
 ) -> FileReport:
+    """Import one file: its records saved in batches, its rejects written, and its report."""
     report = FileReport(path=str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        report.error = f"lecture impossible (cannot read): {exc.strerror or exc}"
+    opened = _open(path, fmt, report)
+    if opened is None:
         return report
-    try:
-        name = fmt or formats.detect(data, path.name)
-        reader = formats.get(name)
-    except FormatError as exc:
-        report.error = str(exc)
-        return report
-    report.format = name
+    data, report.format, reader = opened
     report.source = source or path.name
-    import_id = store.start_import(str(path), report.source, name, actor)
-    batch: list[Prepared] = []
-    ids = FileIds()
-
-    def flush() -> None:
-        who = f"{actor}:{import_id}"
-        try:
-            outcomes = store.save_many(batch, actor=who)
-        except (sqlite3.Error, CatalogueError, TypeError, ValueError):
-            # one record the store refuses must not cost its batch: save them one by one
-            outcomes = []
-            for position, item in enumerate(batch, report.read - len(batch) + 1):
-                try:
-                    outcomes.append(store.save(item, actor=who))
-                except (sqlite3.Error, CatalogueError, TypeError, ValueError) as exc:
-                    report.rejected += 1
-                    reason = f"enregistrement refusé (store refused the record): {exc}"
-                    chunk = item.raw or b""
-                    rejects.write(path, RecordError(reason, position=position, chunk=chunk))
-        report.count(outcomes)
-        if progress:
-            progress(len(batch))
-        batch.clear()
-
+    import_id = store.start_import(str(path), report.source, report.format, actor)
+    batches = _Batches(store, path, rejects, report, f"{actor}:{import_id}", progress)
+    _read_into(batches, read_items(reader, data, report.source), rejects, progress)
     try:
-        for item in read_items(reader.name, data, report.source):
-            if isinstance(item, RecordError):
-                report.read += 1
-                report.rejected += 1
-                rejects.write(path, item)
-                if progress:
-                    progress(1)
-                continue
-            report.read += 1
-            if isinstance(item, Record):
-                item.source = report.source
-                item = prepare(item)
-            item = ids.place(item)
-            report.note(item)
-            batch.append(item)
-            if len(batch) >= BATCH:
-                flush()
-    except CatalogueError as exc:
-        # the whole file (or the rest of it) is unreadable: keep what was read, say why
-        report.error = str(exc)
-    except Exception as exc:  # a reader bug must not cost the other files or the batch read
-        report.error = f"erreur inattendue du lecteur {name} (unexpected reader error): {exc!r}"
-    try:
-        if batch:
-            flush()
+        batches.flush()
     except Exception as exc:  # memory or disk gone while saving the last batch: say so, go on
         report.error = report.error or f"dernier lot non enregistré (last batch not saved): {exc!r}"
     if report.read == 0 and not report.error:

@@ -1,8 +1,11 @@
-"""Language names: ISO 639-2 code → French and English name, capitalised; the one vocabulary.
+"""The language vocabulary: ISO 639-2 code → French and English name, capitalised, and the
+other ways a language is written; the one definition.
 
 Records carry ISO 639-2/B codes (UNIMARC 101, MARC21 008/35-37 and 041); the catalogue shows
 their names. Terminology codes (639-2/T) and withdrawn ones still found in old records ("scr",
-"scc") are listed too. An unknown code is shown as it is, upper-cased.
+"scc") are listed too. An unknown code is shown as it is, upper-cased. The readers of text
+formats (catalogue/text.py: `language_code`, `iso639_1`) read a language back from any of its
+names, codes and aliases.
 """
 
 from __future__ import annotations
@@ -114,6 +117,33 @@ LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
     "und": ("Indéterminée", "Undetermined"),
     "mis": ("Langue non codée", "Uncoded language"),
     "zxx": ("Sans contenu linguistique", "No linguistic content"),
+}  # fmt: skip
+
+# How else reference managers, spreadsheets and BibLaTeX (babel) write a language, folded
+# (catalogue.text.fold): its ISO 639-1 code first (what HTML, CSL and RIS export take), its
+# 639-2/T code when different, other names; its names above are read as well.
+LANGUAGE_ALIASES: dict[str, tuple[str, ...]] = {
+    "fre": ("fr", "fra", "frenchb", "francaise", "acadian", "canadien"),
+    "eng": ("en", "american", "british", "ukenglish", "usenglish", "australian", "newzealand",
+            "canadian", "en us", "en gb", "en ca", "en au"),
+    "ger": ("de", "deu", "deutsch", "ngerman", "austrian", "naustrian", "swissgerman",
+            "nswissgerman"),
+    "spa": ("es", "espanol", "castellano", "castilian"), "ita": ("it", "italiano"),
+    "por": ("pt", "portugues", "brazil", "brazilian", "portuges"),
+    "dut": ("nl", "nld", "nederlands", "flemish", "flamand"), "lat": ("la",),
+    "gre": ("el", "ell", "greek", "grec", "polutonikogreek"), "rus": ("ru",), "pol": ("pl",),
+    "cze": ("cs", "ces"), "slo": ("sk", "slk"), "hun": ("hu", "magyar"), "rum": ("ro", "ron"),
+    "bul": ("bg",), "hrv": ("hr",), "srp": ("sr",), "slv": ("sl",), "ukr": ("uk",), "swe": ("sv",),
+    "nor": ("no", "norsk"), "nob": ("nb", "bokmal"), "nno": ("nn", "nynorsk"), "dan": ("da",),
+    "fin": ("fi",), "ice": ("is", "isl"), "est": ("et",), "lav": ("lv",), "lit": ("lt",),
+    "tur": ("tr",), "ara": ("ar",), "heb": ("he",), "per": ("fa", "fas", "farsi"),
+    "chi": ("zh", "zho", "mandarin"), "jpn": ("ja",), "kor": ("ko",), "vie": ("vi",),
+    "hin": ("hi",), "cat": ("ca",), "baq": ("eu", "eus"), "glg": ("gl",), "bre": ("br",),
+    "oci": ("oc",), "cos": ("co",), "wel": ("cy", "cym"), "gle": ("ga",),
+    "gla": ("gd", "gaelique"), "alb": ("sq", "sqi"), "arm": ("hy", "hye"), "geo": ("ka", "kat"),
+    "mac": ("mk", "mkd"), "may": ("ms", "msa"), "ind": ("id",), "epo": ("eo",), "wol": ("wo",),
+    "swa": ("sw",), "mul": ("multiple", "plusieurs langues"),
+    "und": ("indetermine", "unknown", "inconnue"),
 }  # fmt: skip
 
 

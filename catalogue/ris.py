@@ -7,7 +7,8 @@ UTF-8, else cp1252), split on its TY … ER lines by rispy's own line grammar, a
 handed to a rispy parser on its own: a bad record becomes a `RecordError` with its rank and line
 and the others go on. Every tag is kept in order (rispy's default keeps one value of most tags);
 tags the model has no place for become `CustomField`s, and the record's text stays in
-`Original.raw`.
+`Original.raw`. A record is mapped by a table of small functions, one per field family
+(`_FAMILIES`); Web of Science records by catalogue/webofscience.py.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import rispy
-from rispy.config import WOK_LIST_TYPE_TAGS, WOK_TAG_KEY_MAPPING
+from rispy.config import WOK_LIST_TYPE_TAGS
 
+from catalogue import webofscience
 from catalogue.errors import FormatError, RecordError
 from catalogue.reading import Chunk, Fields, read_records
 from catalogue.record import (
@@ -181,7 +183,9 @@ def read(
             raise _reject(chunk, "notice illisible (record cannot be parsed)")
         start_value = clean_space(str(parsed[0].get(parser.mapping[parser.START_TAG], "")))
         pairs = [(t, v.strip()) for t, v in parsed[0].get("fields", []) if t and v.strip()]
-        return (_map_wok if wok else _map_ris)(start_value, pairs, chunk)
+        if wok:
+            return webofscience.map_wok(start_value, pairs, framed)
+        return _map_ris(start_value, pairs, chunk)
 
     framed = [
         Chunk(
@@ -327,50 +331,76 @@ def _ris_date(value: str) -> tuple[str, str]:
     return (f"{iso} {other}" if other else iso), iso
 
 
-def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
+@dataclass
+class _Tags:
+    """What the field families of one RIS record share while they fill it."""
+
+    f: Fields
+    record: Record
+    code: str  # the RIS type, "" when unknown
+    display: str = ""  # the date as displayed
+    iso: str = ""
+
+    @property
+    def analytic(self) -> bool:
+        return self.code in ANALYTIC_TYPES
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.record.original.warnings
+
+
+def _start(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> _Tags:
+    """The record of a type and title: BT is the whole book's title for books, the host's title
+    for parts; a record without a title is rejected."""
     f = Fields(pairs)
     code, doc_type = ris_doc_type(ty)
     warnings: list[str] = []
     if not code:
         warnings.append(f"type RIS inconnu « {ty} », lu comme « autre » (unknown RIS type)")
-    analytic = code in ANALYTIC_TYPES
-    record = Record(doc_type=doc_type, original=Original(warnings=warnings))
-    record.bib_level = "a" if analytic else ("s" if doc_type == "periodical" else "m")
-
-    # titles: BT is the whole book's title for books, the host's title for parts
-    title = f.first("TI", "T1", "CT") or ("" if analytic else f.first("BT")) or f.first("ST")
+    m = _Tags(f, Record(doc_type=doc_type, original=Original(warnings=warnings)), code)
+    record = m.record
+    record.bib_level = "a" if m.analytic else ("s" if doc_type == "periodical" else "m")
+    title = f.first("TI", "T1", "CT") or ("" if m.analytic else f.first("BT")) or f.first("ST")
     if not title:
         raise _reject(chunk, "notice sans titre (record has no title: no TI, T1, BT or ST)")
     record.title, record.other_title = _title_parts(clean_space(title), f)
     record.parallel_titles = [clean_space(v) for v in f.all("TT")]
+    return m
 
-    # people: "Surname, Forename"; the first author is the main one
-    authors = f.all("AU", "A1")
-    for index, name in enumerate(authors):
+
+def _people(m: _Tags) -> None:
+    """Names written "Surname, Forename"; the first author is the main one."""
+    f, record = m.f, m.record
+    for index, name in enumerate(f.all("AU", "A1")):
         _add_agent(record, name, "070", "main" if index == 0 else "other")
     for name in f.all("A2", "ED"):
         _add_agent(record, name, "340", "secondary")
     for name in f.all("A3"):  # series editor; a thesis's advisor
-        _add_agent(record, name, "727" if code == "THES" else "340", "secondary")
+        _add_agent(record, name, "727" if m.code == "THES" else "340", "secondary")
     for name in f.all("A4"):  # translator (Zotero, EndNote)
         _add_agent(record, name, "730", "secondary")
 
-    # dates: PY (Y1 in RIS v1), DA the full date when PY has only the year
+
+def _publication(m: _Tags) -> None:
+    """PY (Y1 in RIS v1), DA the full date when PY has only the year; PB, CY; a thesis's PB is
+    its university."""
+    f, record = m.f, m.record
     date_value = f.first("PY", "Y1")
     full_value = f.first("DA")
-    display, iso = _ris_date(date_value) if date_value else ("", "")
+    m.display, m.iso = _ris_date(date_value) if date_value else ("", "")
     if full_value:
         full_display, full_iso = _ris_date(full_value)
-        if len(full_iso) > len(iso) and (not iso or full_iso.startswith(iso)):
-            display, iso = full_display, full_iso
-    record.year = year_of(iso or date_value or full_value)
+        if len(full_iso) > len(m.iso) and (not m.iso or full_iso.startswith(m.iso)):
+            m.display, m.iso = full_display, full_iso
+    record.year = year_of(m.iso or date_value or full_value)
     publisher = f.first("PB")
     place = f.first("CY")
-    if publisher or place or display:
+    if publisher or place or m.display:
         record.publication.append(
-            Publication(place=clean_space(place), publisher=clean_space(publisher), date=display)
+            Publication(place=clean_space(place), publisher=clean_space(publisher), date=m.display)
         )
-    if code == "THES" and publisher:
+    if m.code == "THES" and publisher:
         record.agents.append(
             Agent(
                 name=clean_space(publisher),
@@ -381,62 +411,84 @@ def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
         )
     record.edition = clean_space(f.first("ET"))
 
-    # host: the journal (JF full, JO, T2, abbreviations), the book of a chapter (T2, BT)
+
+def _host(m: _Tags) -> None:
+    """The journal (JF full, JO, T2, abbreviations) or the book of a part (T2, BT), which takes
+    the volume, issue, pages and its ISSN or ISBN; a whole document's series and extent."""
+    f = m.f
     volume = f.first("VL", "VO")
     issue = f.first("IS")
     start, end = f.first("SP"), f.first("EP")
     pages = start if not end or "-" in start else f"{start}-{end}" if start else end
     numbers = [ident for value in f.all("SN") for ident in identifiers(value)]
-    if analytic:
-        if code in {"CHAP", "ECHAP", "CPAPER"}:
-            host_title = f.first("T2", "BT", "JF", "JO", "JA", "J2", "J1")
-        else:
-            host_title = f.first("JF", "JO", "T2", "JA", "J2", "J1", "BT")
-        record.host = Host(
-            title=clean_space(host_title),
-            volume=volume,
-            number=issue,
-            pages=pages,
-            date=display,
-            date_iso=iso if len(iso) == 10 else "",
-        )
-        for ident in numbers:
-            if ident.scheme == "issn" and not record.host.issn and code not in {"CHAP", "ECHAP"}:
-                record.host.issn = ident.value
-            elif ident.scheme == "isbn" and not record.host.isbn and code != "JOUR":
-                record.host.isbn = ident.value
-            else:
-                record.identifiers.append(ident)
+    if m.analytic:
+        _part_host(m, volume, issue, pages, numbers)
     else:
-        record.identifiers.extend(numbers)
-        series_titles = f.all("T3")
-        if code in _T2_IS_SERIES:
-            series_titles = f.all("T2") + series_titles
-        for index, series_title in enumerate(series_titles):
-            record.series.append(
-                Series(title=clean_space(series_title), number=volume if index == 0 else "")
-            )
-        if record.series and volume:
-            volume = ""
-        if pages:
-            record.extent = f"{pages} p." if pages.isdigit() else pages
-        leftovers = {"VL": volume, "IS": issue}
-        for tag, value in leftovers.items():
-            if value:
-                record.custom.append(CustomField(tag, value, _LABELS.get(tag, "")))
+        _whole(m, volume, issue, pages, numbers)
     volumes = f.first("NV")
-    if volumes and not record.extent:
-        record.extent = f"{volumes} vol."
+    if volumes and not m.record.extent:
+        m.record.extent = f"{volumes} vol."
 
-    # identifiers and links
+
+def _part_host(m: _Tags, volume: str, issue: str, pages: str, numbers: list[Identifier]) -> None:
+    f, record, code = m.f, m.record, m.code
+    if code in {"CHAP", "ECHAP", "CPAPER"}:
+        host_title = f.first("T2", "BT", "JF", "JO", "JA", "J2", "J1")
+    else:
+        host_title = f.first("JF", "JO", "T2", "JA", "J2", "J1", "BT")
+    record.host = host = Host(
+        title=clean_space(host_title),
+        volume=volume,
+        number=issue,
+        pages=pages,
+        date=m.display,
+        date_iso=m.iso if len(m.iso) == 10 else "",
+    )
+    for ident in numbers:
+        if ident.scheme == "issn" and not host.issn and code not in {"CHAP", "ECHAP"}:
+            host.issn = ident.value
+        elif ident.scheme == "isbn" and not host.isbn and code != "JOUR":
+            host.isbn = ident.value
+        else:
+            record.identifiers.append(ident)
+
+
+def _whole(m: _Tags, volume: str, issue: str, pages: str, numbers: list[Identifier]) -> None:
+    """A document that is not a part: T3 (and T2 for some types) its series, VL the series
+    number, else a custom field like IS."""
+    f, record = m.f, m.record
+    record.identifiers.extend(numbers)
+    series_titles = f.all("T3")
+    if m.code in _T2_IS_SERIES:
+        series_titles = f.all("T2") + series_titles
+    for index, series_title in enumerate(series_titles):
+        record.series.append(
+            Series(title=clean_space(series_title), number=volume if index == 0 else "")
+        )
+    if record.series and volume:
+        volume = ""
+    if pages:
+        record.extent = f"{pages} p." if pages.isdigit() else pages
+    for tag, value in {"VL": volume, "IS": issue}.items():
+        if value:
+            record.custom.append(CustomField(tag, value, _LABELS.get(tag, "")))
+
+
+_LINK_TAGS = (("UR", "resource"), ("LK", "resource"), ("L2", "resource"), ("L1", "attachment"),
+              ("L4", "attachment"))  # fmt: skip
+
+
+def _links(m: _Tags) -> None:
+    """DO; the links of UR, LK, L1, L2, L4; a doi.org link is the DOI when DO has none."""
+    f, record = m.f, m.record
     for value in f.all("DO"):
         doi = clean_doi(value)
         if doi:
             record.identifiers.append(Identifier("doi", doi))
         else:
             record.custom.append(CustomField("DO", value, "doi"))
-            warnings.append(f"DOI illisible « {value} » gardé tel quel (unreadable DOI kept)")
-    for tag, kind in (("UR", "resource"), ("LK", "resource"), ("L2", "resource"), ("L1", "attachment"), ("L4", "attachment")):  # fmt: skip
+            m.warnings.append(f"DOI illisible « {value} » gardé tel quel (unreadable DOI kept)")
+    for tag, kind in _LINK_TAGS:
         for value in f.all(tag):
             for url in re.split(r"[;\s]+", value):
                 if url and all(link.url != url for link in record.links):
@@ -447,7 +499,10 @@ def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
                 record.identifiers.append(Identifier("doi", clean_doi(link.url)))
                 break
 
-    # content
+
+def _content(m: _Tags) -> None:
+    """Abstracts (AB, N2), keywords, notes (N1, RN, OP)."""
+    f, record = m.f, m.record
     abstracts = [clean_space(v) for v in f.all("AB", "N2")]
     record.abstract = "\n\n".join(dict.fromkeys(a for a in abstracts if a))
     for value in f.all("KW"):
@@ -459,19 +514,34 @@ def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
     original_publication = f.first("OP")
     if original_publication:
         record.notes.append(f"Publication originale : {original_publication}")
+
+
+def _languages_and_copy(m: _Tags) -> None:
+    """LA (an unknown language kept as a custom field); CN, the copy's call number."""
+    f, record = m.f, m.record
     for value in f.all("LA"):
         codes, unknown = language_codes(value)
         record.languages.extend(c for c in codes if c not in record.languages)
         for name in unknown:
             record.custom.append(CustomField("LA", name, "language"))
-            warnings.append(f"langue inconnue « {name} » gardée telle quelle (unknown language)")
+            m.warnings.append(f"langue inconnue « {name} » gardée telle quelle (unknown language)")
     call_number = f.first("CN")
     if call_number:
         record.items.append(Item(call_number=call_number))
 
+
+# the field families, in the order they fill the record (publication before host: its dates)
+_FAMILIES = (_people, _publication, _host, _links, _content, _languages_and_copy)
+
+
+def _map_ris(ty: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
+    m = _start(ty, pairs, chunk)
+    for family in _FAMILIES:
+        family(m)
     # the record's id in its base: ID (reference manager), AN (database accession number)
-    record.source_id = clean_space(f.first("ID") or f.first("AN")) or stable_id(chunk.text)
-    record.custom.extend(f.leftovers(_LABELS))
+    record = m.record
+    record.source_id = clean_space(m.f.first("ID") or m.f.first("AN")) or stable_id(chunk.text)
+    record.custom.extend(m.f.leftovers(_LABELS))
     return record
 
 
@@ -490,104 +560,6 @@ def _add_agent(record: Record, name: str, role: str, responsibility: str) -> Non
     agent = person_or_body(name, role, responsibility)
     if agent is not None:
         record.agents.append(agent)
-
-
-# -- Web of Science --------------------------------------------------------------------------
-
-_WOK_TYPES = {"J": "article", "B": "book", "S": "article", "C": "proceedings", "P": "other"}
-_WOK_DT_TYPES = {
-    "book chapter": "chapter",
-    "book": "book",
-    "proceedings paper": "proceedings",
-    "meeting abstract": "proceedings",
-    "patent": "other",
-    "thesis": "thesis",
-    "dissertation": "thesis",
-}
-# tags kept in the raw record only: cited references, citation counts, delivery numbers…
-_WOK_SKIPPED = {"CR", "NR", "TC", "Z9", "U1", "U2", "GA", "DA", "J9", "JI", "PA", "FN", "VR"}
-
-
-def _map_wok(pt: str, pairs: list[tuple[str, str]], chunk: _Chunk) -> Record:
-    f = Fields(pairs)
-    document_type = f.first("DT")
-    doc_type = _WOK_DT_TYPES.get(fold(document_type.split(";")[0]), "") or _WOK_TYPES.get(
-        pt.strip().upper(), "other"
-    )
-    record = Record(doc_type=doc_type)
-    title = f.first("TI")
-    if not title:
-        raise _reject(chunk, "notice sans titre (record has no title: no TI)")
-    record.title = clean_space(title)
-    analytic = doc_type in {"article", "chapter"} or (doc_type == "proceedings" and f.has("SO"))
-    record.bib_level = "a" if analytic else "m"
-    full_names = f.all("AF")
-    short_names = f.all("AU")
-    for index, name in enumerate(full_names or short_names):
-        _add_agent(record, name, "070", "main" if index == 0 else "other")
-    for name in f.all("CA", "GP"):
-        record.agents.append(Agent(name=clean_space(name), kind="corporate", role="070",
-                                   responsibility="other"))  # fmt: skip
-    for name in f.all("BE"):
-        _add_agent(record, name, "340", "secondary")
-    year = f.first("PY")
-    record.year = year_of(year)
-    published = clean_space(f"{f.first('PD')} {year}")
-    publisher, place = f.first("PU"), f.first("PI")
-    if publisher or place or published:
-        record.publication.append(
-            Publication(place=clean_space(place).title(), publisher=publisher, date=published)
-        )
-    numbers = [Identifier("issn", v) for v in f.all("SN", "EI")]
-    numbers += [i for v in f.all("BN") for i in identifiers(v)]
-    start, end = f.first("BP"), f.first("EP")
-    pages = f"{start}-{end}" if start and end else start or f.first("AR")
-    if analytic:
-        record.host = Host(
-            title=clean_space(f.first("SO")),
-            volume=f.first("VL"),
-            number=f.first("IS"),
-            pages=pages,
-            date=published,
-        )
-        for ident in numbers:
-            if ident.scheme == "issn" and not record.host.issn:
-                record.host.issn = ident.value
-            elif ident.scheme == "isbn" and not record.host.isbn:
-                record.host.isbn = ident.value
-            else:
-                record.identifiers.append(ident)
-    else:
-        record.identifiers.extend(numbers)
-        page_count = f.first("PG")
-        record.extent = f"{page_count} p." if page_count.isdigit() else page_count
-    for tag in ("SE", "BS"):
-        series = f.first(tag)
-        if series:
-            record.series.append(Series(title=clean_space(series)))
-    doi = clean_doi(f.first("DI"))
-    if doi:
-        record.identifiers.append(Identifier("doi", doi))
-    pmid = f.first("PM")
-    if pmid:
-        record.identifiers.append(Identifier("pmid", pmid))
-    record.abstract = clean_space(f.first("AB"))
-    for value in f.all("DE", "ID"):
-        for keyword in value.split(";"):
-            keyword = clean_space(keyword)
-            if keyword and keyword.casefold() not in {k.casefold() for k in record.keywords}:
-                record.keywords.append(keyword)
-    for value in f.all("LA"):
-        codes, unknown = language_codes(value)
-        record.languages.extend(c for c in codes if c not in record.languages)
-        record.custom.extend(CustomField("LA", name, "language") for name in unknown)
-    record.source_id = f.first("UT") or stable_id(chunk.text)
-    f.all(*_WOK_SKIPPED)
-    record.custom.extend(f.leftovers(WOK_TAG_KEY_MAPPING))
-    record.original.warnings.append(
-        "notice Web of Science (format balisé WoS, pas RIS) (Web of Science tagged record)"
-    )
-    return record
 
 
 # -- export ----------------------------------------------------------------------------------

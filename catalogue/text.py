@@ -16,7 +16,7 @@ import unicodedata
 # re-exported: the readers import them from here
 from catalogue.charset import DecodedText as DecodedText
 from catalogue.charset import decode_text as decode_text
-from catalogue.languages import LANGUAGE_NAMES
+from catalogue.languages import LANGUAGE_ALIASES, LANGUAGE_NAMES
 from catalogue.record import Agent, Identifier, nfc
 from catalogue.record import year_of as year_of
 
@@ -87,81 +87,14 @@ def iso_date(
 
 # -- languages -------------------------------------------------------------------------------
 
-# ISO 639-2/B codes of the languages a French documentation centre meets, with their ISO 639-1
-# code, 639-2/T code when different, and names (English, French, BibLaTeX/babel), all folded.
-_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "fre": ("fr", "fra", "french", "francais", "frenchb", "francaise", "acadian", "canadien"),
-    "eng": ("en", "english", "anglais", "american", "british", "ukenglish", "usenglish",
-            "australian", "newzealand", "canadian", "en us", "en gb", "en ca", "en au"),
-    "ger": ("de", "deu", "german", "allemand", "deutsch", "ngerman", "austrian", "naustrian",
-            "swissgerman", "nswissgerman"),
-    "spa": ("es", "spanish", "espagnol", "espanol", "castellano", "castilian"),
-    "ita": ("it", "italian", "italien", "italiano"),
-    "por": ("pt", "portuguese", "portugais", "portugues", "brazil", "brazilian", "portuges"),
-    "dut": ("nl", "nld", "dutch", "neerlandais", "nederlands", "flemish", "flamand"),
-    "lat": ("la", "latin"),
-    "gre": ("el", "ell", "greek", "grec", "modern greek", "polutonikogreek"),
-    "grc": ("ancient greek", "grec ancien"),
-    "rus": ("ru", "russian", "russe"),
-    "pol": ("pl", "polish", "polonais"),
-    "cze": ("cs", "ces", "czech", "tcheque"),
-    "slo": ("sk", "slk", "slovak", "slovaque"),
-    "hun": ("hu", "hungarian", "hongrois", "magyar"),
-    "rum": ("ro", "ron", "romanian", "roumain"),
-    "bul": ("bg", "bulgarian", "bulgare"),
-    "hrv": ("hr", "croatian", "croate"),
-    "srp": ("sr", "serbian", "serbe"),
-    "slv": ("sl", "slovenian", "slovene"),
-    "ukr": ("uk", "ukrainian", "ukrainien"),
-    "swe": ("sv", "swedish", "suedois"),
-    "nor": ("no", "norwegian", "norvegien", "norsk"),
-    "nob": ("nb", "bokmal"),
-    "nno": ("nn", "nynorsk"),
-    "dan": ("da", "danish", "danois"),
-    "fin": ("fi", "finnish", "finnois"),
-    "ice": ("is", "isl", "icelandic", "islandais"),
-    "est": ("et", "estonian", "estonien"),
-    "lav": ("lv", "latvian", "letton"),
-    "lit": ("lt", "lithuanian", "lituanien"),
-    "tur": ("tr", "turkish", "turc"),
-    "ara": ("ar", "arabic", "arabe"),
-    "heb": ("he", "hebrew", "hebreu"),
-    "per": ("fa", "fas", "persian", "farsi", "persan"),
-    "chi": ("zh", "zho", "chinese", "chinois", "mandarin"),
-    "jpn": ("ja", "japanese", "japonais"),
-    "kor": ("ko", "korean", "coreen"),
-    "vie": ("vi", "vietnamese", "vietnamien"),
-    "hin": ("hi", "hindi"),
-    "cat": ("ca", "catalan"),
-    "baq": ("eu", "eus", "basque"),
-    "glg": ("gl", "galician", "galicien"),
-    "bre": ("br", "breton"),
-    "oci": ("oc", "occitan"),
-    "cos": ("co", "corsican", "corse"),
-    "wel": ("cy", "cym", "welsh", "gallois"),
-    "gle": ("ga", "irish", "irlandais"),
-    "gla": ("gd", "scottish gaelic", "gaelique"),
-    "alb": ("sq", "sqi", "albanian", "albanais"),
-    "arm": ("hy", "hye", "armenian", "armenien"),
-    "geo": ("ka", "kat", "georgian", "georgien"),
-    "mac": ("mk", "mkd", "macedonian", "macedonien"),
-    "may": ("ms", "msa", "malay", "malais"),
-    "ind": ("id", "indonesian", "indonesien"),
-    "epo": ("eo", "esperanto"),
-    "ber": ("berber", "berbere"),
-    "kab": ("kabyle",),
-    "wol": ("wo", "wolof"),
-    "swa": ("sw", "swahili"),
-    "mul": ("multiple", "multilingual", "multilingue", "plusieurs langues"),
-    "und": ("undetermined", "indetermine", "unknown", "inconnue"),
-}  # fmt: skip
+# every code and alias of the vocabulary (catalogue/languages.py), then its French and English
+# names and the codes only they list, so that a MARC record's code and its name read back
+# (« ota », « Ottoman Turkish »)
 _LANGUAGE_INDEX: dict[str, str] = {}
-for _code, _names in _LANGUAGES.items():
+for _code, _names in LANGUAGE_ALIASES.items():
     _LANGUAGE_INDEX[_code] = _code
     for _name in _names:
         _LANGUAGE_INDEX.setdefault(_name, _code)
-# then the display vocabulary (catalogue/languages.py), so that every code a MARC record holds
-# and its French or English name read back (« ota », « Ottoman Turkish »)
 for _code, _labels in LANGUAGE_NAMES.items():
     for _name in (_code, *_labels):
         _LANGUAGE_INDEX.setdefault(fold(_name), _code)
@@ -184,7 +117,7 @@ def language_code(value: str) -> str | None:
 def iso639_1(code: str) -> str:
     """The two-letter ISO 639-1 code of an ISO 639-2 code ("fre" → "fr"), or "" when none:
     what HTML `lang`, schema.org and CSL expect."""
-    names = _LANGUAGES.get(code.strip().lower()) or _LANGUAGES.get(
+    names = LANGUAGE_ALIASES.get(code.strip().lower()) or LANGUAGE_ALIASES.get(
         _LANGUAGE_INDEX.get(code.strip().lower(), ""), ()
     )
     return next((n for n in names if len(n) == 2 and n.isalpha()), "")

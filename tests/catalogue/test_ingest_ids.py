@@ -57,3 +57,40 @@ def test_the_same_record_twice_is_one_record(tmp_path: Path, fixtures: Path) -> 
         report = _import(store, twice, tmp_path).files[0]
         assert report.read == 2 and store.count() == 1
         assert not [w for e in report.warnings for w in e["warnings"] if "déjà porté" in w]
+
+
+def test_a_batch_the_store_refuses_is_saved_one_by_one(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the records the store refuses are lost, each rejected with its place in the file
+    (the 7th row has no title: rejected by the reader, it still counts in the places)."""
+    import json
+    import sqlite3
+
+    monkeypatch.setattr(ingest, "BATCH", 3)
+    refused = {"Paroles d'habitants", "Jeunesse et quartiers populaires"}
+    with Store(tmp_path / "docbase.sqlite3") as store:
+        real_save = store.save
+
+        def save_many(batch, actor="import"):
+            raise sqlite3.OperationalError("crafted: database is locked")
+
+        def save(item, actor="import"):
+            if json.loads(item.text)["title"] in refused:
+                raise ValueError("crafted refusal")
+            return real_save(item, actor=actor)
+
+        monkeypatch.setattr(store, "save_many", save_many)
+        monkeypatch.setattr(store, "save", save)
+        result = _import(store, fixtures / "csv/notices_excel_utf8_bom.csv", tmp_path)
+        report = result.files[0]
+        assert (report.read, report.new, report.rejected, report.error) == (9, 6, 3, "")
+        assert {r.title for r in store.iter_records()}.isdisjoint(refused)
+        lines = Path(result.reject_file).read_text(encoding="utf-8").splitlines()
+        rejects = [json.loads(line) for line in lines]
+        assert [(r["position"], r["reason"].split(" (")[0]) for r in rejects] == [
+            (5, "enregistrement refusé"),
+            (7, "ligne 8 sans titre"),
+            (8, "enregistrement refusé"),
+        ]
+        assert all("crafted refusal" in r["reason"] for r in rejects if r["position"] != 7)
