@@ -3,7 +3,7 @@
 Reading trusts the bytes, not field 100: real files declare the wrong charset (see
 docs/unimarc-pmb.md). Each record is tried as UTF-8, then ISO 5426, then Latin-1, and the
 decoding used is kept in `Original.charset`. Every decoded field stays in `Original.marc`, so that
-a UNIMARC record goes out again field for field; the mapping (`catalogue.marc.unimarc_map`,
+a UNIMARC record goes out again field for field; the mapping (`catalogue.marc.unimarc`,
 re-exported here) only fills the model. Charset detection is `catalogue.marc.charsets`.
 
 Mapping decisions worth knowing (the module's tests pin them):
@@ -28,7 +28,7 @@ from typing import Any
 
 from catalogue.errors import RecordError
 from catalogue.marc import charsets, iso2709, iso5426
-from catalogue.marc.unimarc_map import UTF8_CHARSET, from_record, split_keywords, to_record
+from catalogue.marc.unimarc import UTF8_CHARSET, from_record, split_keywords, to_record
 from catalogue.reading import Chunk, read_records
 from catalogue.record import (
     Record,

@@ -150,61 +150,6 @@ def _patch_field(
 
 
 # --------------------------------------------------------------------------------------------
-# UNIMARC (read by catalogue.marc.unimarc_map.to_record, written by its _build)
-# --------------------------------------------------------------------------------------------
-
-
-def _analytic(record: Record) -> bool:
-    # an article's (or an issue's) 461 is its periodical; a monograph's is its series
-    return record.bib_level == "a" or record.doc_type == "issue"
-
-
-def _unimarc_host_field(field: MarcField, record: Record) -> bool:
-    tag = field[0]
-    if tag == "461":
-        return _analytic(record) and field[2] != "0"
-    if tag == "215":  # an article's extent is its pages in the host
-        return record.bib_level == "a"
-    if tag == "200":  # an issue's number and title are 200 $h $i
-        return record.doc_type == "issue"
-    return True
-
-
-def _unimarc_series_field(field: MarcField, record: Record) -> bool:
-    return field[0] != "461" or not _analytic(record) or field[2] == "0"
-
-
-unimarc_families: list[Family] = [
-    Family("type", ("doc_type", "bib_level"), positions=(("leader", 6, 9),)),
-    Family("identifiers", ("identifiers",), _tags("010", "011", "014", "017", "073")),
-    Family("languages", ("languages", "original_languages"), _tags("101")),
-    Family("country", ("country",), _tags("102")),
-    Family(
-        "title",
-        ("title", "other_title", "parallel_titles", "responsibility"),
-        _tags("200"),
-    ),
-    Family("edition", ("edition",), _tags("205")),
-    Family(
-        "publication", ("publication", "year"), _tags("210", "214"), positions=(("100", 9, 13),)
-    ),
-    Family("physical", ("extent", "illustrations", "dimensions", "accompanying"), _tags("215")),
-    Family("series", ("series",), _tags("225", "410", "411", "461"), _unimarc_series_field),
-    Family("notes", ("notes",), _tags("300-399") - _tags("327", "330")),
-    Family("contents", ("contents",), _tags("327")),
-    Family("abstract", ("abstract",), _tags("330")),
-    Family("host", ("host",), _tags("200", "215", "461", "463"), _unimarc_host_field),
-    Family("subjects", ("subjects",), _tags("600-608", "615-617")),
-    Family("keywords", ("keywords",), _tags("610")),
-    Family("classifications", ("classifications",), _tags("675", "676", "680", "686")),
-    Family("agents", ("agents",), _tags("700-702", "710-712", "720-722")),
-    Family("links", ("links",), _tags("856", "896", "897")),
-    Family("items", ("items",), _tags("995", "996")),
-    Family("custom", ("custom",), _tags("900")),
-]
-
-
-# --------------------------------------------------------------------------------------------
 # MARC21 (read by catalogue.marc.marc21_map.to_record, written by its _build)
 # --------------------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import pytest
 
 from catalogue import formats, marc21, unimarc
 from catalogue.marc import families
+from catalogue.marc.unimarc import UNIMARC_FAMILIES
 from catalogue.record import (
     Agent,
     Classification,
@@ -54,7 +55,7 @@ MARC21_SOURCES = [
     ("marc21/solrmarc_uva_001-200.mrc", "marc21", 20),
 ]
 OWN_FORMATS = {"unimarc": ("unimarc", "unimarcxml", "pmbxml"), "marc21": ("marc21", "marcxml")}
-TABLES = {"unimarc": families.unimarc_families, "marc21": families.marc21_families}
+TABLES = {"unimarc": UNIMARC_FAMILIES, "marc21": families.marc21_families}
 
 
 @cache
@@ -183,7 +184,7 @@ def test_an_article_s_host_is_edited() -> None:
     # no real UNIMARC article among the fixtures: the PMB article of test_unimarc
     record = unimarc.to_record("00000naa2 2200000   450 ", PMB_ARTICLE, source="PMB réseau")
     assert record.host is not None and record.host.pages
-    family = next(f for f in families.unimarc_families if f.name == "host")
+    family = next(f for f in UNIMARC_FAMILIES if f.name == "host")
     edited = _copy(record)
     edited.host = Host(title="Revue urbaine", issn="1234-5679", number="12", pages="45-67")
     for fmt in OWN_FORMATS["unimarc"]:
@@ -194,9 +195,7 @@ def test_an_article_s_host_is_edited() -> None:
             record.agents,
             record.subjects,
         )
-        assert _unmapped(back, families.unimarc_families) == _unmapped(
-            record, families.unimarc_families
-        )
+        assert _unmapped(back, UNIMARC_FAMILIES) == _unmapped(record, UNIMARC_FAMILIES)
     assert family.changed(edited, record)
 
 
