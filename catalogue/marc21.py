@@ -8,7 +8,7 @@ The charset is decided per record, because real files mix them: leader/09 says U
 MARC-8 (blank), and both are often wrong. We trust the bytes first (valid non-ASCII UTF-8 is
 UTF-8 whatever the leader says), then MARC-8, then Latin-1, and record the decoding actually used
 and a warning in `Original` (`catalogue.marc.charsets`). The MARC-8 decoder is our own
-(`catalogue.marc.marc8`). The map itself is `catalogue.marc.marc21_map`, re-exported here.
+(`catalogue.marc.marc8`). The map itself is the `catalogue.marc.marc21` package, re-exported here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from catalogue.errors import FormatError, RecordError
 from catalogue.marc import charsets, iso2709, marc8
-from catalogue.marc.marc21_map import (
+from catalogue.marc.marc21 import (
     RELATOR_TERMS,
     RELATOR_TO_UNIMARC,
     UNIMARC_TO_RELATOR,

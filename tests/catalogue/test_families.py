@@ -20,6 +20,7 @@ import pytest
 
 from catalogue import formats, marc21, unimarc
 from catalogue.marc import families
+from catalogue.marc import marc21 as marc21_map
 from catalogue.record import (
     Agent,
     Classification,
@@ -54,7 +55,7 @@ MARC21_SOURCES = [
     ("marc21/solrmarc_uva_001-200.mrc", "marc21", 20),
 ]
 OWN_FORMATS = {"unimarc": ("unimarc", "unimarcxml", "pmbxml"), "marc21": ("marc21", "marcxml")}
-TABLES = {"unimarc": families.unimarc_families, "marc21": families.marc21_families}
+TABLES = {"unimarc": families.unimarc_families, "marc21": marc21_map.FAMILIES}
 
 
 @cache
