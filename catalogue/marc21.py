@@ -7,8 +7,10 @@ record that cannot be read becomes a `RecordError` with a French-then-English re
 The charset is decided per record, because real files mix them: leader/09 says UTF-8 ('a') or
 MARC-8 (blank), and both are often wrong. We trust the bytes first (valid non-ASCII UTF-8 is
 UTF-8 whatever the leader says), then MARC-8, then Latin-1, and record the decoding actually used
-and a warning in `Original` (`catalogue.marc.charsets`). The MARC-8 decoder is our own
-(`catalogue.marc.marc8`). The map itself is `catalogue.marc.marc21_map`, re-exported here.
+and a warning in `Original` (`catalogue.marc.charsets`). Values are decoded by the decoder
+UNIMARC uses too (`charsets.SubfieldDecoder`): in a value that is not valid UTF-8, only the bad
+bytes are read as Latin-1. The MARC-8 decoder is our own
+(`catalogue.marc.marc8`). The map itself is the `catalogue.marc.marc21` package, re-exported here.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from catalogue.errors import FormatError, RecordError
 from catalogue.marc import charsets, iso2709, marc8
-from catalogue.marc.marc21_map import (
+from catalogue.marc.marc21 import (
     RELATOR_TERMS,
     RELATOR_TO_UNIMARC,
     UNIMARC_TO_RELATOR,
@@ -68,39 +70,7 @@ _LEADER_LIKE = re.compile(rb"^\s*\d{5}")
 # ---------------------------------------------------------------------------------------------
 
 
-class _Decoder:
-    """Decodes a record's fields with one charset, collecting what went wrong."""
-
-    def __init__(self, charset: str) -> None:
-        self.charset = charset
-        self.problems: list[str] = []
-        self.where = ""
-        self.latin1 = False  # some subfield was not UTF-8 and was read as Latin-1
-
-    def text(self, data: bytes) -> str:
-        """Decode bytes that hold no subfield delimiter (a control field, a subfield value)."""
-        if data.isascii() and (self.charset != "marc-8" or b"\x1b" not in data):
-            text = data.decode("ascii")
-            if self.charset == "marc-8" and "&#x" in text:
-                text = marc8.NCR.sub(marc8.ncr, text)
-            return text
-        if self.charset == "utf-8":
-            try:
-                return nfc(data.decode("utf-8"))
-            except UnicodeDecodeError:
-                self.latin1 = True
-                self.problems.append(f"{self.where} : UTF-8 invalide, lu en Latin-1")
-                return nfc(charsets.latin1(data))
-        if self.charset == "marc-8":
-            before = len(self.problems)
-            text = marc8.decode(data, self.problems)
-            for k in range(before, len(self.problems)):
-                self.problems[k] = f"{self.where} : MARC-8 {self.problems[k]}"
-            return text
-        return nfc(data.decode(self.charset, "replace"))
-
-
-def _odd_subfield(text: str, code_byte: int, decoder: _Decoder) -> list[str]:
+def _odd_subfield(text: str, code_byte: int, decoder: charsets.SubfieldDecoder) -> list[str]:
     """A subfield whose code byte is not a printable ASCII character.
 
     The code is its first decoded character's base letter when there is one ("\x1fá" in UTF-8,
@@ -120,7 +90,7 @@ def _odd_subfield(text: str, code_byte: int, decoder: _Decoder) -> list[str]:
     return [letter, value[k:]]
 
 
-def _indicators(tag: str, data: bytes, decoder: _Decoder) -> tuple[str, bytes]:
+def _indicators(tag: str, data: bytes, decoder: charsets.SubfieldDecoder) -> tuple[str, bytes]:
     if data[:1] == b"\x1f":
         decoder.problems.append(f"{tag} : indicateurs absents")
         return "  ", data
@@ -135,7 +105,7 @@ def _indicators(tag: str, data: bytes, decoder: _Decoder) -> tuple[str, bytes]:
     return ind, body
 
 
-def _decode_datafield(tag: str, data: bytes, decoder: _Decoder) -> list[Any]:
+def _decode_datafield(tag: str, data: bytes, decoder: charsets.SubfieldDecoder) -> list[Any]:
     """A data field split on its delimiters first, then each value decoded (MARC-8 resets)."""
     if data.isascii() and data[2:3] == b"\x1f" and b"\x1b" not in data:
         # the usual case, done in one decode: plain ASCII with two indicators
@@ -157,10 +127,10 @@ def _decode_datafield(tag: str, data: bytes, decoder: _Decoder) -> list[Any]:
         code = part[0]
         if 0x20 < code < 0x7F:
             decoder.where = f"{tag}${chr(code)}"
-            subfields.append([chr(code), decoder.text(part[1:])])
+            subfields.append([chr(code), decoder.decode(part[1:])])
             continue
         decoder.where = f"{tag}$?"
-        text = decoder.text(part)
+        text = decoder.decode(part)
         if text:
             subfields.append(_odd_subfield(text, code, decoder))
     return [tag, ind[0], ind[1], subfields]
@@ -169,7 +139,7 @@ def _decode_datafield(tag: str, data: bytes, decoder: _Decoder) -> list[Any]:
 _ODD_CODE = re.compile(rb"\x1f[^\x21-\x7e]")
 
 
-def _decode_utf8_field(tag: str, data: bytes, decoder: _Decoder) -> list[Any]:
+def _decode_utf8_field(tag: str, data: bytes, decoder: charsets.SubfieldDecoder) -> list[Any]:
     """A UTF-8 data field; decoded whole when a code byte is not ASCII, so that "\x1fá" is
     one (wrong) code character rather than a split multi-byte sequence."""
     if data.isascii() or data[2:3] != b"\x1f" or not _ODD_CODE.search(data):
@@ -224,7 +194,7 @@ class _Decoded:
 
 def _decode_with(raw: iso2709.RawRecord, charset: str) -> tuple[list[list[Any]], str, _Decoded]:
     warnings: list[str] = []
-    decoder = _Decoder("utf-8" if charset == "latin-1" else charset)
+    decoder = charsets.SubfieldDecoder("utf-8" if charset == "latin-1" else charset)
     fields: list[list[Any]] = []
     stripped = False
     controls = _CONTROL_BYTES if charset == "marc-8" else _CONTROL_BYTES_AND_ESC
@@ -240,7 +210,7 @@ def _decode_with(raw: iso2709.RawRecord, charset: str) -> tuple[list[list[Any]],
                     f"{tag} : délimiteur de sous-champ dans un champ de contrôle"
                 )
                 data = data.replace(b"\x1f", b" ")
-            fields.append([tag, decoder.text(data)])
+            fields.append([tag, decoder.decode(data)])
         elif charset == "marc-8":
             fields.append(_decode_datafield(tag, data, decoder))
         else:
@@ -253,6 +223,7 @@ def _decode_with(raw: iso2709.RawRecord, charset: str) -> tuple[list[list[Any]],
         charset = "utf-8"
     if stripped:
         warnings.append("caractères de contrôle supprimés (control characters removed)")
+    warnings += decoder.warnings  # values whose bad UTF-8 bytes were read as Latin-1
     if decoder.problems:
         shown = "; ".join(decoder.problems[:8])
         more = f" (+{len(decoder.problems) - 8})" if len(decoder.problems) > 8 else ""

@@ -32,7 +32,6 @@ from catalogue.marc.unimarc import UTF8_CHARSET, from_record, split_keywords, to
 from catalogue.reading import Chunk, read_records
 from catalogue.record import (
     Record,
-    nfc,
 )
 
 # the entry point's names, the map's included (`unimarc.to_record`)
@@ -54,34 +53,9 @@ _ISO5426_DANGLING = re.compile(rb"[\xc0-\xdf]+(?=[\x1d\x1e\x1f])")
 
 
 def _decoder(charset: str, warnings: list[str]) -> Callable[[bytes], str]:
-    """A per-subfield decoder for `iso2709.decode_fields`; warnings are appended to `warnings`."""
-    if charset == "iso5426":
-
-        def decode(data: bytes) -> str:
-            return iso5426.decode(data)[0]  # its warnings are taken once for the whole record
-
-        return decode
-    if charset == "latin-1":
-
-        def decode(data: bytes) -> str:
-            return data.decode("ascii") if data.isascii() else nfc(charsets.latin1(data))
-
-        return decode
-
-    def decode(data: bytes) -> str:
-        if data.isascii():
-            return data.decode("ascii")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("utf-8", "docbase-latin1")
-            warnings.append(
-                f"octets non UTF-8 lus en Latin-1 dans « {text[:40]} » "
-                f"(non-UTF-8 bytes read as Latin-1)"
-            )
-        return nfc(text)
-
-    return decode
+    """A per-subfield decoder for `iso2709.decode_fields`; warnings are appended to `warnings`
+    (the one fallback chain of both flavours: `charsets.SubfieldDecoder`)."""
+    return charsets.SubfieldDecoder(charset, warnings).decode
 
 
 def decode_raw(raw: iso2709.RawRecord) -> tuple[list[list[Any]], str, list[str]]:

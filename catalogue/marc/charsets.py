@@ -4,7 +4,8 @@ Real files declare the wrong charset (UNIMARC's 100 $a/26–29, MARC21's leader/
 flavours trust the bytes: UNIMARC tries UTF-8, then ISO 5426, then Latin-1; MARC21 UTF-8, then
 MARC-8, then Latin-1 (or cp1251). Latin-1 always means ISO-8859-1 with cp1252's letters in
 0x80–0x9F (`C1_AS_CP1252`, the one copy of that table); a stray non-UTF-8 byte in UTF-8 text is
-read that way too (the "docbase-latin1" error handler).
+read that way too (the "docbase-latin1" error handler). `SubfieldDecoder` is the one
+fallback chain both flavours decode their subfields with.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import unicodedata
 
 from catalogue.marc import iso2709, iso5426, marc8
+from catalogue.record import nfc
 
 # Bytes 0x80-0x9F of text that claims to be Latin-1 are Windows-1252's quotes, dashes and €,
 # except 0x88/0x89, the non-sorting markers of MARC and UNIMARC; 0x81, 0x8D, 0x8F, 0x90, 0x9D,
@@ -40,6 +42,61 @@ def _read_bad_utf8_as_latin1(err: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("docbase-latin1", _read_bad_utf8_as_latin1)
+
+
+class SubfieldDecoder:
+    """Decodes one record's subfield values (and control fields) in one charset.
+
+    "utf-8": a value that is not valid UTF-8 keeps its good characters, and only its bad bytes
+    are read as Latin-1, with one warning per value (in `warnings`, quoting the text so that a
+    cataloguer finds it); "marc-8": our MARC-8 decoder, its problems in `problems` (prefixed
+    with `where`, the caller's "tag$code"); "iso5426": its warnings are the caller's, once for
+    the whole record (`iso5426.unknown_byte_warnings`); any other name is a single-byte charset
+    ("latin-1": ISO-8859-1 with cp1252's letters in 0x80-0x9F). Text comes out NFC.
+    """
+
+    def __init__(self, charset: str, warnings: list[str] | None = None) -> None:
+        self.charset = charset
+        self.warnings: list[str] = [] if warnings is None else warnings
+        self.problems: list[str] = []  # short codec and structure problems, for a summary
+        self.where = ""
+        self.latin1 = False  # some value was not UTF-8: bytes of it were read as Latin-1
+        decoders = {"utf-8": self._utf8, "marc-8": self._marc8, "iso5426": _iso5426}
+        self.decode = decoders.get(charset, self._single_byte)
+
+    def _utf8(self, data: bytes) -> str:
+        if data.isascii():
+            return data.decode("ascii")
+        try:
+            return nfc(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            text = nfc(data.decode("utf-8", "docbase-latin1"))
+        self.latin1 = True
+        self.warnings.append(
+            f"octets non UTF-8 lus en Latin-1 dans « {text[:40]} » "
+            f"(non-UTF-8 bytes read as Latin-1)"
+        )
+        return text
+
+    def _marc8(self, data: bytes) -> str:
+        before = len(self.problems)
+        text = marc8.decode(data, self.problems)
+        where = f"{self.where} : " if self.where else ""
+        for k in range(before, len(self.problems)):
+            self.problems[k] = f"{where}MARC-8 {self.problems[k]}"
+        return text
+
+    def _single_byte(self, data: bytes) -> str:
+        if data.isascii():
+            return data.decode("ascii")
+        if self.charset == "latin-1":
+            return nfc(latin1(data))
+        return nfc(data.decode(self.charset, "replace"))
+
+
+def _iso5426(data: bytes) -> str:
+    return iso5426.decode(data)[0]  # its warnings are taken once for the whole record
+
 
 # ISO 5426 or Latin-1? (see detect_charset)
 DIACRITICS_AS_C0 = bytes.maketrans(bytes(range(0xC0, 0xE0)), b"\xc0" * 32)
@@ -124,10 +181,7 @@ def marc21_charset(raw: iso2709.RawRecord) -> tuple[str, list[str]]:
                     "leader/09 annonce UTF-8 mais la notice est en MARC-8 "
                     "(leader/09 says UTF-8, the bytes are MARC-8)"
                 ]
-        return "latin-1", [
-            "UTF-8 invalide : sous-champs illisibles en UTF-8 lus en Latin-1 "
-            "(invalid UTF-8: undecodable subfields read as Latin-1)"
-        ]
+        return "latin-1", []  # each value's bad bytes are read as Latin-1, and said so
     if valid_utf8:
         return "utf-8", [
             "leader/09 annonce MARC-8 mais la notice est en UTF-8 "

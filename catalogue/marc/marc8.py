@@ -70,25 +70,7 @@ def _marc8_bytes(data: bytes, problems: list[str]) -> str:
     while i < n:
         b = data[i]
         if b == 0x1B:  # escape sequence: designate a new G0 or G1 set
-            nxt = data[i + 1] if i + 1 < n else -1
-            final = -1
-            if nxt in (0x28, 0x2C, 0x29, 0x2D):  # ( , → G0;  ) - → G1 (one-byte sets)
-                final = data[i + 2] if i + 2 < n else -1
-                length = 3
-                target = 0 if nxt in (0x28, 0x2C) else 1
-            elif nxt == 0x24:  # $ → multibyte set
-                second = data[i + 2] if i + 2 < n else -1
-                if second in (0x2C, 0x29, 0x2D):
-                    final = data[i + 3] if i + 3 < n else -1
-                    length = 4
-                    target = 0 if second == 0x2C else 1
-                else:
-                    final, length, target = second, 3, 0
-            elif nxt in (0x67, 0x62, 0x70, 0x73):  # technique 2: greek symbols, sub/superscript
-                final = _BASIC_LATIN if nxt == 0x73 else nxt
-                length, target = 2, 0
-            else:
-                length, target = 1, -1
+            target, final, length = _escape(data, i)
             if target < 0 or final not in _CODESETS:
                 problems.append(f"séquence d'échappement inconnue {data[i : i + 3]!r}")
                 out.append("\ufffd")
@@ -108,25 +90,11 @@ def _marc8_bytes(data: bytes, problems: list[str]) -> str:
                     combining.clear()
             i += 1
             continue
-        if g0 == _EACC and b < 0x80:
-            if i + 3 > n:
-                problems.append(f"caractère EACC incomplet {data[i:]!r}")
-                out.append("\ufffd")
-                break
-            code = (b << 16) | (data[i + 1] << 8) | data[i + 2]
-            entry = _CODESETS[_EACC].get(code)
-            if entry is None and code in _ODD_MAP:
-                entry = (_ODD_MAP[code], 0)
-            i += 3
-        else:
-            table = _CODESETS.get(g0 if b < 0x80 else g1, {})
-            entry = table.get(b)
-            if entry is None:
-                entry = table.get(b ^ 0x80)  # a G0 set designated as G1 or the reverse
-            if entry is None and b < 0x80 and g0 != _BASIC_LATIN:
-                entry = _CODESETS[_BASIC_LATIN].get(b)
-            code = b
-            i += 1
+        if g0 == _EACC and b < 0x80 and i + 3 > n:
+            problems.append(f"caractère EACC incomplet {data[i:]!r}")
+            out.append("\ufffd")
+            break
+        entry, code, i = _character(data, i, g0, g1)
         if entry is None:
             problems.append(f"caractère inconnu 0x{code:x}")
             out.append("\ufffd")
@@ -142,6 +110,42 @@ def _marc8_bytes(data: bytes, problems: list[str]) -> str:
     if combining:  # a diacritic with no letter after it: it would land on the wrong one
         problems.append(f"diacritique sans lettre de base {len(combining)}×")
     return "".join(out)
+
+
+def _escape(data: bytes, i: int) -> tuple[int, int, int]:
+    """The escape sequence at `i`: (target set 0 = G0, 1 = G1, -1 = none; final byte; length)."""
+    n = len(data)
+    nxt = data[i + 1] if i + 1 < n else -1
+    if nxt in (0x28, 0x2C, 0x29, 0x2D):  # ( , → G0;  ) - → G1 (one-byte sets)
+        final = data[i + 2] if i + 2 < n else -1
+        return (0 if nxt in (0x28, 0x2C) else 1), final, 3
+    if nxt == 0x24:  # $ → multibyte set
+        second = data[i + 2] if i + 2 < n else -1
+        if second in (0x2C, 0x29, 0x2D):
+            final = data[i + 3] if i + 3 < n else -1
+            return (0 if second == 0x2C else 1), final, 4
+        return 0, second, 3
+    if nxt in (0x67, 0x62, 0x70, 0x73):  # technique 2: greek symbols, sub/superscript
+        return 0, (_BASIC_LATIN if nxt == 0x73 else nxt), 2
+    return -1, -1, 1
+
+
+def _character(data: bytes, i: int, g0: int, g1: int) -> tuple[tuple[int, int] | None, int, int]:
+    """The table entry (code point, combining) of the character at `i`, its code, the next index."""
+    b = data[i]
+    if g0 == _EACC and b < 0x80:  # three bytes (the caller checked that they are there)
+        code = (b << 16) | (data[i + 1] << 8) | data[i + 2]
+        entry = _CODESETS[_EACC].get(code)
+        if entry is None and code in _ODD_MAP:
+            entry = (_ODD_MAP[code], 0)
+        return entry, code, i + 3
+    table = _CODESETS.get(g0 if b < 0x80 else g1, {})
+    entry = table.get(b)
+    if entry is None:
+        entry = table.get(b ^ 0x80)  # a G0 set designated as G1 or the reverse
+    if entry is None and b < 0x80 and g0 != _BASIC_LATIN:
+        entry = _CODESETS[_BASIC_LATIN].get(b)
+    return entry, b, i + 1
 
 
 def ncr(match: re.Match[str]) -> str:

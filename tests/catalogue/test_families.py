@@ -20,6 +20,7 @@ import pytest
 
 from catalogue import formats, marc21, unimarc
 from catalogue.marc import families
+from catalogue.marc import marc21 as marc21_map
 from catalogue.marc.unimarc import UNIMARC_FAMILIES
 from catalogue.record import (
     Agent,
@@ -55,7 +56,7 @@ MARC21_SOURCES = [
     ("marc21/solrmarc_uva_001-200.mrc", "marc21", 20),
 ]
 OWN_FORMATS = {"unimarc": ("unimarc", "unimarcxml", "pmbxml"), "marc21": ("marc21", "marcxml")}
-TABLES = {"unimarc": UNIMARC_FAMILIES, "marc21": families.marc21_families}
+TABLES = {"unimarc": UNIMARC_FAMILIES, "marc21": marc21_map.FAMILIES}
 
 
 @cache

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogue import marc21
+from catalogue import marc21, unimarc
 from catalogue.errors import FormatError, RecordError
 from catalogue.marc import iso2709
 from catalogue.record import Original, Record
@@ -249,7 +249,35 @@ def test_invalid_utf8_falls_back_per_subfield():
     (record,) = records("traject_bad_utf_byte.utf8.marc")
     assert record.original.charset == "latin-1"
     assert record.extent.startswith("This is a bad byte: 'À'")
-    assert record.original.warnings
+    # one warning, quoting the value (the wording UNIMARC uses: charsets.SubfieldDecoder)
+    assert record.original.warnings == [
+        "octets non UTF-8 lus en Latin-1 dans « This is a bad byte: 'À' and another: '€' » "
+        "(non-UTF-8 bytes read as Latin-1)"
+    ]
+
+
+def test_stray_latin1_byte_amid_utf8_is_read_alike_by_both_flavours():
+    """505 $a of diacritic.dat holds a UTF-8 « é » (Wirtén); one Latin-1 « é » (0xE9) put in
+    « Minecraft » of the same subfield must cost neither: only the bad byte is read as Latin-1,
+    by the MARC21 reader and the UNIMARC one alike, with the same warning."""
+    data = (FIXTURES / "pymarc_diacritic.dat").read_bytes()
+    assert data.count(b"Minecraft") == 1
+    corrupted = data.replace(b"Minecraft", b"Min\xe9craft")  # same length: directory intact
+    (intact,) = records("pymarc_diacritic.dat")
+    (as_marc21,) = list(marc21.read(corrupted))
+    (as_unimarc,) = list(unimarc.read(corrupted))
+    expected = sub(intact, "505", "a").replace("Minecraft", "Minécraft")
+    assert "Wirtén" in expected
+    assert sub(as_marc21, "505", "a") == expected
+    assert sub(as_unimarc, "505", "a") == expected
+    warning = f"octets non UTF-8 lus en Latin-1 dans « {expected[:40]} » " + (
+        "(non-UTF-8 bytes read as Latin-1)"
+    )
+    assert as_marc21.original.warnings == [warning]
+    assert [w for w in as_unimarc.original.warnings if "UTF-8" in w] == [warning]
+    # every other field decoded as in the intact record
+    others = [f for f in intact.original.marc if f[0] != "505"]
+    assert [f for f in as_marc21.original.marc if f[0] != "505"] == others
 
 
 def test_bad_escape_and_eacc_are_visible_not_dropped():
