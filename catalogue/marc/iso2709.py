@@ -142,6 +142,23 @@ def parse(chunk: bytes, position: int | None = None, offset: int | None = None) 
     def fail(reason: str) -> RecordError:
         return RecordError(reason, position=position, offset=offset, chunk=chunk)
 
+    leader, dir_end = _leader_and_directory_end(chunk, fail)
+    # the base address is often wrong in hand-made files: trust the directory terminator
+    base = dir_end + 1
+    directory = chunk[LEADER_LENGTH:dir_end]
+    if len(directory) % 12 != 0:
+        raise fail(
+            f"répertoire invalide : longueur {len(directory)} non multiple de 12 "
+            "(directory length is not a multiple of 12)"
+        )
+    if not directory:
+        raise fail("notice sans aucun champ (record has no fields)")
+    fields = _directory_fields(chunk, directory, base, fail)
+    return RawRecord(leader=leader, fields=fields, chunk=chunk)
+
+
+def _leader_and_directory_end(chunk: bytes, fail: Callable[[str], RecordError]) -> tuple[str, int]:
+    """The leader and where the directory ends, or the reason the record cannot be read."""
     if len(chunk) < LEADER_LENGTH + 2:
         raise fail(f"notice trop courte ({len(chunk)} octets) (record too short)")
     if not chunk.endswith(RECORD_TERMINATOR):
@@ -152,40 +169,41 @@ def parse(chunk: bytes, position: int | None = None, offset: int | None = None) 
         leader = chunk[:LEADER_LENGTH].decode("ascii")
     except UnicodeDecodeError:
         raise fail("label de notice non ASCII (leader is not ASCII)") from None
-    base_text = leader[12:17]
     dir_end = chunk.find(FIELD_TERMINATOR, LEADER_LENGTH)
     if dir_end == -1:
         raise fail("répertoire sans fin de répertoire (no directory terminator)")
-    if base_text.isdigit() and int(base_text) not in (0, dir_end + 1):
-        # trust the terminator: the base address is often wrong in hand-made files
-        pass
-    base = dir_end + 1
-    directory = chunk[LEADER_LENGTH:dir_end]
-    if len(directory) % 12 != 0:
+    return leader, dir_end
+
+
+def _directory_entry(
+    entry: bytes, number: int, fail: Callable[[str], RecordError]
+) -> tuple[str, int, int]:
+    """(tag, length, start) of one 12-byte directory entry, the `number`th (from 1)."""
+    try:
+        tag = entry[:3].decode("ascii")
+        length = int(entry[3:7])
+        start = int(entry[7:12])
+    except (UnicodeDecodeError, ValueError):
         raise fail(
-            f"répertoire invalide : longueur {len(directory)} non multiple de 12 "
-            "(directory length is not a multiple of 12)"
+            f"entrée {number} du répertoire invalide : {entry!r} (invalid directory entry)"
+        ) from None
+    if not tag.isalnum():
+        raise fail(
+            f"étiquette invalide {tag!r} dans l'entrée {number} du répertoire "
+            "(invalid tag in the directory)"
         )
-    if not directory:
-        raise fail("notice sans aucun champ (record has no fields)")
+    return tag, length, start
+
+
+def _directory_fields(
+    chunk: bytes, directory: bytes, base: int, fail: Callable[[str], RecordError]
+) -> list[tuple[str, bytes]]:
+    """Each entry's field, read up to its terminator (or its stated length when it has none)."""
     fields: list[tuple[str, bytes]] = []
     body_end = len(chunk) - 1
     total = 0
     for i in range(0, len(directory), 12):
-        entry = directory[i : i + 12]
-        try:
-            tag = entry[:3].decode("ascii")
-            length = int(entry[3:7])
-            start = int(entry[7:12])
-        except (UnicodeDecodeError, ValueError):
-            raise fail(
-                f"entrée {i // 12 + 1} du répertoire invalide : {entry!r} (invalid directory entry)"
-            ) from None
-        if not tag.isalnum():
-            raise fail(
-                f"étiquette invalide {tag!r} dans l'entrée {i // 12 + 1} du répertoire "
-                "(invalid tag in the directory)"
-            )
+        tag, length, start = _directory_entry(directory[i : i + 12], i // 12 + 1, fail)
         begin = base + start
         if begin > body_end:
             raise fail(
@@ -202,7 +220,7 @@ def parse(chunk: bytes, position: int | None = None, offset: int | None = None) 
                 f"celle de la notice ({len(chunk)} octets) (directory fields overlap)"
             )
         fields.append((tag, chunk[begin:stop]))
-    return RawRecord(leader=leader, fields=fields, chunk=chunk)
+    return fields
 
 
 def is_control_tag(tag: str) -> bool:
