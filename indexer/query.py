@@ -325,12 +325,11 @@ def _parse_in_field(parser: _Parser, field: str) -> Node:
 
 
 def _terms_of(node: Node) -> list[Term]:
+    """The words of a `plain_words` tree (a term, or an AND of terms: never a NOT)."""
     if isinstance(node, Term):
         return [node]
-    if isinstance(node, And | Or):
+    if isinstance(node, And):
         return [t for item in node.items for t in _terms_of(item)]
-    if isinstance(node, Not):
-        return _terms_of(node.item)
     return []
 
 

@@ -7,7 +7,6 @@ next to the assertions so that a reader can check them too.
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from pathlib import Path
 
@@ -475,16 +474,14 @@ def test_unimarc_record_goes_out_as_marc21():
     assert back.title == "Titre" and "200" not in {f[0] for f in back.original.marc}
 
 
-# --- speed -----------------------------------------------------------------------------------
+# --- a whole file (its speed is measured by bench/ingest.py, not here) --------------------------
 
 
-def test_read_speed():
+def test_reads_every_record_of_a_file():
     data = (FIXTURES / "solrmarc_uva_001-200.mrc").read_bytes()
-    start = time.process_time()  # CPU time: other jobs on the machine do not count
-    count = sum(1 for _ in marc21.read(data))
-    rate = count / max(time.process_time() - start, 1e-6)
-    assert count == 200
-    assert rate > 1500, f"{rate:.0f} records/s"  # ~7,000/s on the dev machine
+    records = list(marc21.read(data))
+    assert len(records) == 200
+    assert all(isinstance(r, Record) and r.title for r in records)
 
 
 # --- never anything but a Record or a RecordError ---------------------------------------------

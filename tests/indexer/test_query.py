@@ -108,3 +108,35 @@ def test_advanced_rows() -> None:
 @given(st.text(max_size=300))
 def test_parse_never_raises(text: str) -> None:
     parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "node"),
+    [
+        ("annee:>=2015", YearRange(2015, None)),
+        ("annee:>2015", YearRange(2016, None)),
+        ("annee:<=2020", YearRange(None, 2020)),
+        ("annee:<2020", YearRange(None, 2019)),
+        ("annee:-2020", YearRange(None, 2020)),
+        ("annee:..2020", YearRange(None, 2020)),
+        ("annee:2015-", YearRange(2015, None)),
+        ("annee:2015-2015", YearRange(2015, 2015)),
+        ("annee:0-99999", YearRange(0, 9999)),  # past the last year: clamped, not empty
+        ("annee:999", YearRange(999, 999)),
+        ("annee:12345", Term("all", "12345")),  # five digits are not a year
+        ("annee:>=", Term("all", ">=")),
+        ("annee:≥2015", Term("all", "≥2015")),
+    ],
+)
+def test_every_form_of_year_range(text: str, node: object) -> None:
+    parsed = parse(text)
+    assert parsed.node == node
+    assert not parsed.degraded
+
+
+def test_degraded_query_drops_the_prefix_stars() -> None:
+    """Unbalanced input keeps its words, without the '*' that made them prefixes."""
+    parsed = parse("(droi* banlieue**")
+    assert parsed.node == And((Term("all", "droi"), Term("all", "banlieue")))
+    assert parsed.text == "droi banlieue"
+    assert parsed.degraded
