@@ -89,7 +89,11 @@ def test_concept_ids_by_label_prefix_and_contained_text(store):
     assert store.concept_ids(prefix="renov") == [RENOVATION]
     assert store.concept_ids(prefix="rehabilitation") == []
     assert store.concept_ids(prefix="rehabilitation", kinds=("alt",)) == [RENOVATION]
-    assert store.concept_ids(contains="urbain", limit=3) == ["concept2148", "concept5264", "concept7504"]
+    assert store.concept_ids(contains="urbain", limit=3) == [
+        "concept2148",
+        "concept5264",
+        "concept7504",
+    ]
 
 
 def test_concept_kinds_puts_preferred_labels_first_then_alternative_ones(store):
