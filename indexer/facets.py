@@ -86,10 +86,6 @@ class Facet:
         """Documents having at least one of `values`."""
         return self.arrays(engine).docs_with(self.ids(engine, values), engine.n)
 
-    def counts(self, engine: Engine, hits: np.ndarray) -> tuple[list[str], np.ndarray]:
-        arrays = self.arrays(engine)
-        return arrays.vocab.values[: arrays.size], arrays.counts(hits)
-
     by_count = True  # order by count (then label); False: by `rank` alone
 
     def rank(self, engine: Engine) -> np.ndarray:

@@ -275,3 +275,22 @@ def test_bitmaps_and_by_document_counting_agree(searcher) -> None:
         ids = list(range(min(arrays.size, 3)))
         assert np.array_equal(arrays.docs_with(ids, n), plain.docs_with(ids, n)), name
     assert with_bitmaps >= 5  # type, decade, language, theme, availability, source…
+
+
+def test_a_prefix_keeps_only_the_chosen_values_it_matches(searcher) -> None:
+    request = SearchRequest(
+        filters={"author": ["Leroy-Beaulieu, Anatole", "Zola, Émile", "Dupont,Zygmunt"]},
+        excludes={"author": ["Leroy, Jean"]},
+    )
+    leroy = searcher.facet_values("author", request, prefix="leroy")
+    assert [(v.value, v.count, v.selected, v.excluded) for v in leroy.values] == [
+        ("Leroy-Beaulieu, Paul", 10, False, False),
+        ("Leroy-Beaulieu, Anatole", 1, True, False),
+        ("Leroy, Jean", 0, False, True),
+    ]
+    # any word of the value may start with the prefix, a comma being a word break
+    zygmunt = searcher.facet_values("author", request, prefix="Zygmunt")
+    assert [(v.value, v.count, v.selected) for v in zygmunt.values] == [("Dupont,Zygmunt", 0, True)]
+    assert [v.value for v in searcher.facet_values("author", request, prefix="zola").values] == [
+        "Zola, Émile"
+    ]
