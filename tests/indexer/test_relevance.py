@@ -33,7 +33,9 @@ relevance = _bench_module()
 FILES, QUERIES = relevance.load_judgements()
 
 
-@pytest.fixture(scope="module")
+# session, not module: mutmut runs the tests of several modules interleaved, and a module
+# fixture would be built again at each switch
+@pytest.fixture(scope="session")
 def judged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
     store, index_dir = relevance.build_instance(FILES, tmp_path_factory.mktemp("relevance"))
     keys = {record.id: relevance.record_key(record) for record in store.iter_records()}

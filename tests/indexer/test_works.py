@@ -39,7 +39,9 @@ def _works(store: Store) -> int:
     return rows.fetchone()[0]
 
 
-@pytest.fixture(scope="module")
+# session, not module: mutmut runs the tests of several modules interleaved, and a module
+# fixture would be built again at each switch
+@pytest.fixture(scope="session")
 def four(tmp_path_factory, fixtures):
     folder = tmp_path_factory.mktemp("works")
     store = _store(folder, fixtures, FILES)
