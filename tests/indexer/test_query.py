@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.limits import MAX_QUERY
+from indexer.limits import MAX_QUERY, MAX_TERMS
 from indexer.query import (
     All,
     And,
@@ -140,3 +140,26 @@ def test_degraded_query_drops_the_prefix_stars() -> None:
     assert parsed.node == And((Term("all", "droi"), Term("all", "banlieue")))
     assert parsed.text == "droi banlieue"
     assert parsed.degraded
+
+
+def test_a_field_may_take_a_negation() -> None:
+    assert parse("titre: -ville").node == parse("-titre:ville").node
+    assert parse("titre: -ville").node == Not(Term("title", "ville"))
+    assert not parse("titre: -ville").degraded
+
+
+def test_stars_inside_a_word_are_spaces_and_case_is_kept() -> None:
+    assert parse("vil*le").node == Term("all", "vil le")
+    assert parse("TEX*").node == Prefix("all", "TEX")
+    degraded = parse("(XEROX*")  # the plain words keep their letters, lose their stars
+    assert degraded.degraded and degraded.node == Term("all", "XEROX")
+
+
+def test_a_query_of_more_than_max_terms_words_degrades_to_the_first_ones() -> None:
+    words = [f"mot{i}" for i in range(MAX_TERMS + 1)]
+    exact = parse(" ".join(words[:MAX_TERMS]))
+    assert not exact.degraded and exact.node == And(tuple(Term("all", w) for w in words[:-1]))
+    over = parse(" ".join(words))
+    assert over.degraded and over.node == exact.node
+    quoted = parse(" ".join(f'"{w}"' for w in words))  # phrases count as terms too
+    assert quoted.degraded and quoted.node == exact.node
