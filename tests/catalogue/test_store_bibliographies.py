@@ -11,12 +11,9 @@ import pytest
 
 from catalogue.bibliography import Bibliography
 from catalogue.errors import StoreError
-from catalogue.ingest import import_paths
-from catalogue.store import Store, database
+from tests.catalogue.conftest import T1
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-T0 = "2020-01-15T10:00:00.000000Z"  # the records of medialab_cotes8.mrc (ids 1-35)
-T1 = "2024-05-02T09:00:00.000000Z"
 T2 = "2024-05-03T14:30:00.000000Z"
 T3 = "2024-05-04T08:15:00.000000Z"
 # every field of a bibliography but its id and dates: what a create's history names
@@ -26,29 +23,9 @@ FIELDS = [
 ]  # fmt: skip
 
 
-class Clock:
-    """The store's one clock, set by the test."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> str:
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    c = Clock()
-    monkeypatch.setattr(database, "_now", c)
-    return c
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    with Store(tmp_path / "docbase.sqlite3") as s:
-        import_paths(s, [FIXTURES / "unimarc" / "medialab_cotes8.mrc"], rejects_dir=tmp_path)
-        clock.now = T1
-        yield s
+def store(cotes8_store):
+    return cotes8_store  # tests/catalogue/conftest.py: 35 real records, clock at T1
 
 
 def finances(**kw) -> Bibliography:

@@ -10,41 +10,20 @@ import pytest
 
 from catalogue.ingest import import_paths
 from catalogue.record import Host, Publication, Record
-from catalogue.store import Store, database
+from catalogue.store import Store
 from catalogue.store.prepared import prepare
 from catalogue.store.records import HistoryEntry
+from tests.catalogue.conftest import T0, T1
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-T0 = "2020-01-15T10:00:00.000000Z"  # the 35 records of medialab_cotes8.mrc: ids 1-35
-T1 = "2024-05-02T09:00:00.000000Z"
 T2 = "2024-05-03T14:30:00.000000Z"
 COTES8 = "medialab_cotes8.mrc"
 BUDGET = 8  # « Le budget », Stourm, 1889
 
 
-class Clock:
-    """The store's one clock, set by the test."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> str:
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    c = Clock()
-    monkeypatch.setattr(database, "_now", c)
-    return c
-
-
-@pytest.fixture
-def store(tmp_path, clock):
-    with Store(tmp_path / "docbase.sqlite3") as s:
-        import_paths(s, [FIXTURES / "unimarc" / COTES8], rejects_dir=tmp_path)
-        clock.now = T1
-        yield s
+def store(cotes8_store):
+    return cotes8_store  # tests/catalogue/conftest.py: 35 real records, clock at T1
 
 
 def copy_of(store: Store, record_id: int, source: str, source_id: str) -> Record:
