@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from catalogue.errors import StoreError
 
-SCHEMA_VERSION = 4  # 0003 may come later: _migrate runs every script not yet run
+SCHEMA_VERSION = 5  # 0003 may come later: _migrate runs every script not yet run
 
 
 def _now() -> str:

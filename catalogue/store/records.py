@@ -59,11 +59,14 @@ def from_row(row: sqlite3.Row, with_raw: bool = False) -> Record:
 
 
 def _last_imported(rows: list[sqlite3.Row], current: dict[str, Any]) -> dict[str, Any]:
-    """The record as its source last sent it: a conflict row's `before`, or the state right
-    after the last create or import update (the `before` of the row that followed it, or the
-    current data)."""
-    sent = ("create", "update", "conflict")
-    last = max((i for i, r in enumerate(rows) if r["action"] in sent), default=-1)
+    """The record as its source last sent it: the `sent` of the last import row that kept a
+    local edit (a conflict row's `before` in stores older than that column), or the state
+    right after the last create or import update (the `before` of the row that followed it,
+    or the current data)."""
+    imports = ("create", "update", "conflict")
+    last = max((i for i, r in enumerate(rows) if r["action"] in imports), default=-1)
+    if last >= 0 and rows[last]["sent"] is not None:
+        return json.loads(rows[last]["sent"])
     if last >= 0 and rows[last]["action"] == "conflict":  # its `before`: what the source sent
         return json.loads(rows[last]["before"])
     for row in rows[last + 1 :]:
@@ -242,12 +245,18 @@ class Records(Database):
 
     # -- writing --------------------------------------------------------------------------------
     def _history(
-        self, record_id: int, actor: str, action: str, changes: list[str], before: str | None
+        self,
+        record_id: int,
+        actor: str,
+        action: str,
+        changes: list[str],
+        before: str | None,
+        sent: str | None = None,
     ) -> None:
         self.db.execute(
-            "INSERT INTO history (record_id, at, actor, action, changes, before)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (record_id, database._now(), actor, action, _dumps(changes), before),
+            "INSERT INTO history (record_id, at, actor, action, changes, before, sent)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (record_id, database._now(), actor, action, _dumps(changes), before, sent),
         )
 
     def _set_keys(self, record_id: int, keys: list[str], new: bool = False) -> None:
@@ -298,9 +307,12 @@ class Records(Database):
             sent = p
             if p.record_id is None:  # the source sent it again: an import, not an edit here
                 p, conflicts = self._keep_local_edits(existing["id"], p, existing["data"])
-            outcome = self._update(existing, p, actor, "update" if p.record_id is None else "edit")
+            kept = sent.text if p is not sent else None  # the source's own version, kept
+            outcome = self._update(
+                existing, p, actor, "update" if p.record_id is None else "edit", kept
+            )
             if conflicts:  # `before` of a conflict row: the record as the source sent it
-                self._history(outcome.record_id, actor, "conflict", conflicts, sent.text)
+                self._history(outcome.record_id, actor, "conflict", conflicts, sent.text, sent.text)
                 outcome.conflicts = conflicts
         else:
             cursor = self.db.execute(
@@ -333,7 +345,9 @@ class Records(Database):
             record.id = outcome.record_id
         return outcome
 
-    def _update(self, existing: sqlite3.Row, p: Prepared, actor: str, action: str) -> Outcome:
+    def _update(
+        self, existing: sqlite3.Row, p: Prepared, actor: str, action: str, sent: str | None
+    ) -> Outcome:
         record_id = existing["id"]
         if existing["fingerprint"] == p.fingerprint:
             return Outcome(record_id, "unchanged", existing["duplicate_of"])
@@ -354,7 +368,7 @@ class Records(Database):
                 record_id,
             ),
         )
-        self._history(record_id, actor, action, changes, existing["data"])
+        self._history(record_id, actor, action, changes, existing["data"], sent)
         self._set_keys(record_id, p.keys)
         return Outcome(record_id, "updated", existing["duplicate_of"])
 
@@ -366,7 +380,7 @@ class Records(Database):
         source also changed since its last import is a conflict, reported; the local edit
         stays either way."""
         rows = self.db.execute(
-            "SELECT action, changes, before FROM history WHERE record_id = ? ORDER BY seq",
+            "SELECT action, changes, before, sent FROM history WHERE record_id = ? ORDER BY seq",
             (record_id,),
         ).fetchall()
         edited = {k for r in rows if r["action"] == "edit" for k in json.loads(r["changes"])}

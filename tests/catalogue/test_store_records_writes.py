@@ -77,6 +77,24 @@ def test_a_source_change_then_a_local_edit_then_the_same_source_is_no_conflict(s
     assert store.get(BUDGET).title == "Le budget : théorie et pratique"
 
 
+def test_a_local_edit_then_another_source_change_then_the_same_source_is_no_conflict(store):
+    """What the source last sent is kept, not read back from the record holding the edit."""
+    source = store.get(BUDGET)
+    edited(store, BUDGET, title="Le budget : théorie et pratique")
+    second = as_sent(source, abstract="Deuxième version du résumé.")
+    assert store.save(second, actor="import:2") == Outcome(BUDGET, "updated", None, [])
+    again = store.save(as_sent(second), actor="import:3")  # the same source version again
+    assert again == Outcome(BUDGET, "unchanged", None, [])
+    assert [h.action for h in store.history(BUDGET)] == ["create", "edit", "update"]
+    third = as_sent(second, title="Le budget, 2e édition")  # now the source changes the title
+    assert store.save(third, actor="import:4").conflicts == ["title"]
+    assert store.history(BUDGET)[-1].before == data(store, BUDGET) | {
+        "title": "Le budget, 2e édition"
+    }
+    assert store.get(BUDGET).title == "Le budget : théorie et pratique"
+    assert store.get(BUDGET).abstract == "Deuxième version du résumé."
+
+
 # -- save_edit ----------------------------------------------------------------------------------
 
 
