@@ -95,6 +95,19 @@ def test_a_local_edit_then_another_source_change_then_the_same_source_is_no_conf
     assert store.get(BUDGET).abstract == "Deuxième version du résumé."
 
 
+def test_in_a_store_older_than_the_sent_column_a_conflict_row_still_says_what_was_sent(store):
+    """Before migration 0005 the history kept no `sent`: a conflict row's `before` holds it."""
+    source = store.get(BUDGET)
+    edited(store, BUDGET, title="Le budget : théorie et pratique")
+    second = as_sent(source, title="Le budget, 2e édition")
+    assert store.save(second, actor="import:2").conflicts == ["title"]
+    store.db.execute("UPDATE history SET sent = NULL")  # the rows as an older docbase wrote them
+    assert store.save(as_sent(second), actor="import:3").conflicts == []
+    third = as_sent(second, title="Le budget, 3e édition")
+    assert store.save(third, actor="import:4").conflicts == ["title"]
+    assert store.get(BUDGET).title == "Le budget : théorie et pratique"
+
+
 # -- save_edit ----------------------------------------------------------------------------------
 
 
