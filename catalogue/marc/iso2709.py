@@ -280,11 +280,21 @@ def write(leader: str, fields: list[list[Any]], encoding: str = "utf-8") -> byte
 MAX_FIELD = 9999  # a directory entry's length has four digits
 MAX_RECORD = 99999  # the leader's record length has five
 _STRUCTURE_CHARS = re.compile("[\x00-\x1f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")  # bytes decoded with surrogateescape: no UTF-8
 
 
 def _safe(value: str) -> str:
-    """No control characters in ISO 2709 data: the structure marks would cut the record."""
-    return _STRUCTURE_CHARS.sub(" ", value) if _STRUCTURE_CHARS.search(value) else value
+    """No control characters in ISO 2709 data (the structure marks would cut the record), and
+    nothing UTF-8 cannot write (a lone surrogate becomes U+FFFD)."""
+    if _STRUCTURE_CHARS.search(value):
+        value = _STRUCTURE_CHARS.sub(" ", value)
+    return _SURROGATES.sub("\ufffd", value) if _SURROGATES.search(value) else value
+
+
+def _safe_tag(tag: Any) -> str:
+    """Three ASCII characters: what ASCII lacks becomes « ? » (the directory is ASCII)."""
+    text = str(tag)[:3].rjust(3, "0")
+    return text if text.isascii() else "".join(c if c.isascii() else "?" for c in text)
 
 
 def _truncate(value: str, max_bytes: int) -> str:
@@ -301,7 +311,8 @@ def _one_byte(value: Any, default: str) -> str:
 
 
 def _fit_subfields(subs: list[list[str]]) -> list[list[str]]:
-    """Cut the longest values until the field fits in `MAX_FIELD` bytes."""
+    """Cut the longest values until the field fits in `MAX_FIELD` bytes; when all are cut
+    to nothing, drop the last subfields."""
     if 3 + sum(2 + 4 * len(v) for _, v in subs) <= MAX_FIELD:
         return subs  # fits even at four bytes a character: no need to encode
     size = 3 + sum(2 + len(v.encode("utf-8")) for _, v in subs)
@@ -309,7 +320,10 @@ def _fit_subfields(subs: list[list[str]]) -> list[list[str]]:
         longest = max(range(len(subs)), key=lambda k: len(subs[k][1].encode("utf-8")))
         excess = size - MAX_FIELD
         current = len(subs[longest][1].encode("utf-8"))
-        subs[longest][1] = _truncate(subs[longest][1], max(0, current - excess - 8))
+        if current <= 3:  # every value is down to « … » or less: too many subfields
+            subs.pop()
+        else:
+            subs[longest][1] = _truncate(subs[longest][1], max(0, current - excess - 8))
         size = 3 + sum(2 + len(v.encode("utf-8")) for _, v in subs)
     return subs
 
@@ -318,7 +332,7 @@ def safe_field(stored: list[Any] | tuple[Any, ...] | Field) -> list[Any]:
     """One field as ISO 2709 can hold it: safe values, one-byte codes, within `MAX_FIELD`."""
     if isinstance(stored, Field):
         stored = stored.to_list()
-    tag = str(stored[0])[:3].rjust(3, "0")
+    tag = _safe_tag(stored[0])
     if len(stored) == 2:
         return [tag, _truncate(_safe(str(stored[1])), MAX_FIELD - 1)]
     subs = [[_one_byte(_safe(str(c)), "?"), _safe(str(v))] for c, v in stored[3]]

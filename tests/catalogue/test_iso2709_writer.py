@@ -156,6 +156,27 @@ def test_fit_subfields_goes_on_until_the_field_fits_to_the_byte():
     assert fitted == [["a", "…"], ["b", "y" * 4976 + "…"], ["c", "z" * 5000]]
 
 
+def test_a_field_of_too_many_subfields_loses_its_last_ones_and_the_record_is_written():
+    # 4,000 one-letter values: cut to « … » each, the field would still be 20,003 bytes
+    # (the cut used to loop for ever here); the last subfields go instead
+    subs = [["u", "x"]] * 4000
+    written = iso2709.encode("00000nam  2200000   450 ", [["856", " ", " ", subs]])
+    raw, warnings = iso2709.read(written)
+    assert warnings == [] and [tag for tag, _ in raw.fields] == ["856"]
+    assert raw.fields[0][1] == b"  " + b"\x1fux" * 3332  # 2 + 3 × 3332 + 1 = 9999 bytes
+    assert len(raw.fields[0][1]) + 1 == iso2709.MAX_FIELD
+
+
+def test_a_tag_or_a_value_that_utf8_cannot_write_is_made_safe_not_an_error():
+    # a non-ASCII tag (a hostile MARCXML) and a lone surrogate (bad bytes decoded with
+    # surrogateescape) used to raise: the tag gets « ? » for what ASCII lacks, the value U+FFFD
+    fields = [["2é0", " ", " ", [["a", "Titre \udcff"]]], ["00\u0661", "id"]]
+    out = [iso2709.safe_field(f) for f in fields]
+    assert out == [["2?0", " ", " ", [["a", "Titre \ufffd"]]], ["00?", "id"]]
+    written = iso2709.encode("00000nam  2200000   450 ", fields)
+    assert b"2?000" in written[24:] and "Titre \ufffd".encode() in written
+
+
 def test_fit_subfields_leaves_a_field_that_fits_as_it_is():
     subs = [["a", "Titre"], ["e", "é" * 2498]]  # would not fit at four bytes a character
     assert iso2709._fit_subfields(subs) is subs and subs[1][1] == "é" * 2498
