@@ -101,6 +101,29 @@ def test_facets_are_listed_in_order() -> None:
     assert dict(FACETS)["availability"] == "Disponibilité"
 
 
+LABELS = {
+    "doc_type": "Type de document",
+    "year": "Décennie",
+    "language": "Langue",
+    "author": "Auteur",
+    "descriptor": "Descripteur",
+    "keyword": "Mot-clé",
+    "theme": "Thème",
+    "series": "Collection",
+    "source": "Base d'origine",
+    "availability": "Disponibilité",
+}
+
+
+def test_each_facet_of_a_search_carries_its_french_label(searcher) -> None:
+    """The labels the site translates: from the facets the searcher made, not the import-time
+    list alone."""
+    assert dict(FACETS) == LABELS
+    result = searcher.search(SearchRequest())
+    assert {name: f.label for name, f in result.facets.items()} == LABELS
+    assert {name: searcher.facet_values(name, SearchRequest()).label for name in LABELS} == LABELS
+
+
 @pytest.mark.parametrize("name", list(VALUES))
 def test_counts_without_filters(searcher, records, name: str) -> None:
     expected = expected_counts(records, name)
