@@ -58,7 +58,11 @@ def test_split_yields_position_offset_and_chunk_of_each_record():
     assert _split(b"") == [] and _split(b"\r\n\x00") == []
 
 
-@pytest.mark.parametrize("sep", [b"\r\n", b"\n", b" ", b"\t", b"\x00", b"\r\n\r\n"], ids=repr)
+@pytest.mark.parametrize(
+    "sep",
+    [b"\r\n", b"\n", b" ", b"\t", b"\x00", b"\r\n\r\n"],
+    ids=["crlf", "lf", "space", "tab", "nul", "crlf-crlf"],
+)
 def test_separators_between_records_are_skipped(sep):
     n = len(sep)
     assert _split(sep + A + sep + B + sep) == [(1, n, A), (2, 2 * n + len(A), B)]
