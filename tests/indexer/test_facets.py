@@ -317,3 +317,36 @@ def test_a_prefix_keeps_only_the_chosen_values_it_matches(searcher) -> None:
     assert [v.value for v in searcher.facet_values("author", request, prefix="zola").values] == [
         "Zola, Émile"
     ]
+
+
+def test_narrower_headings_follow_their_heading_whatever_their_count() -> None:
+    """« A -- B » sorts under « A » by A's count, then by its own; not by its count alone."""
+    from indexer.facets import DescriptorFacet, FacetValue
+
+    values = [
+        FacetValue("Logement", 3),
+        FacetValue("Éducation -- Politique publique", 1),
+        FacetValue("Éducation", 5),
+        FacetValue("Éducation -- Discrimination", 2),
+        FacetValue("Logement -- Politique publique", 3),
+    ]
+    arranged = DescriptorFacet("descriptor", "Descripteur").arrange(values)
+    assert [v.value for v in arranged] == [
+        "Éducation",
+        "Éducation -- Discrimination",
+        "Éducation -- Politique publique",
+        "Logement",
+        "Logement -- Politique publique",
+    ]
+
+
+def test_an_instance_without_themes_has_an_empty_theme_facet(corpus, tmp_path) -> None:
+    empty = tmp_path / "themes.toml"
+    empty.write_text("# aucun thème\n", "utf-8")
+    bare = Searcher(corpus["index_dir"], themes_file=empty)
+    try:
+        result = bare.search(SearchRequest())
+        assert result.total > 0 and result.facets["theme"].values == []
+        assert bare.facet_values("theme", SearchRequest()).values == []
+    finally:
+        bare.close()
