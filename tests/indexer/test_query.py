@@ -12,11 +12,14 @@ from indexer.query import (
     And,
     Not,
     Or,
+    Parsed,
     Phrase,
     Prefix,
     Term,
     YearRange,
     advanced,
+    bound,
+    combine,
     parse,
 )
 
@@ -103,6 +106,40 @@ def test_advanced_rows() -> None:
         "all", "ville"
     )
     assert advanced([("and",), None]).node == All()  # type: ignore[list-item]
+
+
+def test_advanced_rows_say_the_query_run_and_whether_it_degraded() -> None:
+    parsed = advanced(
+        [("and", "title", "ville"), ("NOT", "author", "Dupont"), ("ou", "subject", "école")]
+    )
+    assert parsed.text == "title:(ville) NOT author:(Dupont) AND subject:(école)"
+    assert parsed.degraded is False
+    # a first row of NOT excludes; an unknown operator is AND, written so
+    first = advanced([("not", "author", "Dupont"), ("xor", "title", "ville")])
+    assert first.node == And((Not(Term("author", "Dupont")), Term("title", "ville")))
+    assert first.text == "author:(Dupont) AND title:(ville)"
+    assert advanced([("NOT", "all", "banlieue")]).node == Not(Term("all", "banlieue"))
+    # one degraded row degrades the whole, even when a later row is sound
+    broken = advanced([("and", "title", "ville )"), ("and", "author", "Dupont")])
+    assert broken.degraded is True
+    assert advanced([("and", "title", "(ville")]).degraded is True
+    assert advanced([]) == Parsed(All(), "", False)
+
+
+def test_bound_drops_short_prefixes_and_those_past_the_first_three() -> None:
+    node, dropped = bound(parse("a* politique* vil* ecol* quart*").node)
+    assert node == And((Prefix("all", "politique"), Prefix("all", "vil"), Prefix("all", "ecol")))
+    assert dropped == ["a*", "quart*"]
+    # a prefix alone and too short: nothing is left, the query matches all
+    assert bound(parse("v*").node) == (All(), ["v*"])
+    assert bound(parse("ville -a*").node) == (Term("all", "ville"), ["a*"])
+
+
+def test_combine_keeps_a_single_tree_as_it_is() -> None:
+    ville = Term("all", "ville")
+    assert combine(All(), ville, All()) == ville
+    assert combine(ville, Term("title", "école")) == And((ville, Term("title", "école")))
+    assert combine(All()) == All()
 
 
 @given(st.text(max_size=300))
