@@ -69,3 +69,16 @@ def test_decode_fields_reads_indicators_and_subfields_as_they_stand():
         ["606", " ", " ", [["?", "MAL"], ["a", "VILLE"]]],
         ["00A", " ", " ", [["a", "LOCAL"]]],
     ]
+
+
+def test_a_data_field_without_any_subfield_keeps_its_indicators_and_no_subfield():
+    raw = iso2709.RawRecord(
+        leader="00000nam  2200000   4500",
+        fields=[("245", b"10Titre sans sous-champ"), ("246", b"1"), ("247", b"")],
+        chunk=b"",
+    )
+    assert iso2709.decode_fields(raw, lambda b: b.decode("latin-1")) == [
+        ["245", "1", "0", []],
+        ["246", "1", " ", []],
+        ["247", " ", " ", []],
+    ]
