@@ -167,6 +167,19 @@ def test_a_field_of_too_many_subfields_loses_its_last_ones_and_the_record_is_wri
     assert len(raw.fields[0][1]) + 1 == iso2709.MAX_FIELD
 
 
+@pytest.mark.parametrize(
+    ("value", "count", "kept"),
+    [("abc", 4000, "abc"), ("…", 4000, "…"), ("abcd", 2500, "…")],
+    ids=["three-bytes", "ellipsis", "four-bytes"],
+)
+def test_values_of_three_bytes_or_less_are_dropped_longer_ones_cut_first(value, count, kept):
+    # a value of 3 bytes cannot be cut shorter than « … »: the last subfields go; a value of
+    # 4 bytes is cut to « … » first (one byte saved each), then the last subfields go
+    fitted = iso2709._fit_subfields([["u", value] for _ in range(count)])
+    assert len(fitted) == 1999 and {v for _, v in fitted} == {kept}
+    assert 3 + sum(2 + len(v.encode("utf-8")) for _, v in fitted) == 9998
+
+
 def test_a_tag_or_a_value_that_utf8_cannot_write_is_made_safe_not_an_error():
     # a non-ASCII tag (a hostile MARCXML) and a lone surrogate (bad bytes decoded with
     # surrogateescape) used to raise: the tag gets « ? » for what ASCII lacks, the value U+FFFD
