@@ -200,3 +200,23 @@ def test_a_query_of_more_than_max_terms_words_degrades_to_the_first_ones() -> No
     assert over.degraded and over.node == exact.node
     quoted = parse(" ".join(f'"{w}"' for w in words))  # phrases count as terms too
     assert quoted.degraded and quoted.node == exact.node
+
+
+@pytest.mark.parametrize(
+    ("text", "node"),
+    [
+        ("ville AND", Term("all", "ville")),
+        ("ville AND OR banlieue", And((Term("all", "ville"), Term("all", "banlieue")))),
+        ("ville AND AND banlieue", And((Term("all", "ville"), Term("all", "banlieue")))),
+        ("(ville AND) banlieue", And((Term("all", "ville"), Term("all", "banlieue")))),
+    ],
+    ids=["and-at-the-end", "and-or", "and-and", "and-before-a-parenthesis"],
+)
+def test_an_and_with_nothing_after_it_degrades_to_the_words(text, node) -> None:
+    parsed = parse(text)
+    assert parsed.degraded is True and parsed.node == node
+
+
+def test_a_one_letter_prefix_stays_a_prefix_and_a_field_takes_the_first_colon() -> None:
+    assert parse("a*") == Parsed(Prefix("all", "a"), "a*", False)  # bound() names it dropped
+    assert parse("titre:politique:ville").node == Term("title", "politique:ville")
