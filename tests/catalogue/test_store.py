@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -153,16 +152,6 @@ def test_change_feed_follows_every_change(store):
         (rid, "restore"),
     ]
     assert store.changes_since(changes[1].seq)[0].action == "restore"
-
-
-def test_newer_schema_is_refused(tmp_path):
-    path = tmp_path / "s.sqlite3"
-    Store(path).close()
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA user_version=99")
-    db.close()
-    with pytest.raises(StoreError):
-        Store(path)
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,22 @@ def test_iter_many_yields_the_live_records_in_order_batch_by_batch(store):
     assert list(store.iter_many([])) == []
 
 
+def test_iter_records_gives_every_live_record_in_id_order_batch_by_batch(store):
+    store.delete(2)
+    expected = [i for i in range(1, 36) if i != 2]
+    assert ids(store.iter_records()) == expected
+    assert ids(store.iter_records(batch=2)) == expected  # each batch starts after the last id read
+    assert ids(store.iter_records(batch=34)) == expected  # one full batch, then the last record
+
+
+def test_iter_records_leaves_the_raw_bytes_out_unless_asked(store):
+    # the index rebuild streams every record and never needs their source bytes (41 kB here)
+    assert [r.original.raw for r in store.iter_records()] == [b""] * 35
+    raws = [r.original.raw for r in store.iter_records(with_raw=True)]
+    assert raws == [store.get(i, with_raw=True).original.raw for i in range(1, 36)]
+    assert len(raws[0]) == 1499 and raws[0][:5] == b"01499"
+
+
 def test_first_added_is_the_first_history_row_even_after_updates(store, clock):
     new = store.save(Record(source="local", source_id="a1", title="Notice saisie ici"))
     clock.now = T2

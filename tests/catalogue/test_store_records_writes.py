@@ -61,6 +61,53 @@ def test_save_without_an_actor_is_written_as_docbase(store):
     assert store.history(36) == [HistoryEntry(36, 36, T1, "docbase", "create", [], None)]
 
 
+def test_save_many_without_an_actor_is_written_as_import(store):
+    outcomes = store.save_many(
+        [Record(source="local", source_id=f"a{n}", title=f"Notice {n}") for n in (1, 2)]
+    )
+    assert outcomes == [Outcome(36, "new", None, []), Outcome(37, "new", None, [])]
+    assert store.history(37) == [HistoryEntry(37, 37, T1, "import", "create", [], None)]
+
+
+def test_save_of_an_unknown_local_id_is_refused_by_name(store):
+    record = store.get(BUDGET)
+    record.id = 999
+    with pytest.raises(StoreError, match=r"^notice 999 inconnue \(unknown record\)$"):
+        store.save(record)
+    assert store.count() == 35 and store.get(BUDGET).title == TITLE
+
+
+def test_an_edit_drops_the_match_keys_of_what_it_changed(store):
+    """« Le budget », Stourm, 1889 retitled here: another base's copy of the old title is no
+    longer this record's duplicate (the old title-author-year key is gone)."""
+    edited(store, BUDGET, title="Le budget : théorie et pratique")
+    copy_of_old = as_sent(store.get(BUDGET), title=TITLE)
+    copy_of_old.source, copy_of_old.source_id = "bpi", "frbpi-77"
+    assert store.save(copy_of_old) == Outcome(36, "new", None, [])
+    copy_of_new = as_sent(store.get(BUDGET))
+    copy_of_new.source, copy_of_new.source_id = "bpi", "frbpi-78"
+    assert store.save(copy_of_new) == Outcome(37, "new", BUDGET, [])
+
+
+def test_only_an_import_that_keeps_a_local_edit_stores_what_the_source_sent(store):
+    """`sent` is a second copy of the record: written only when it differs from the data."""
+    source = store.get(BUDGET)
+    store.save(as_sent(source, abstract="Deuxième version du résumé."), actor="import:2")
+    edited(store, BUDGET, title="Le budget : théorie et pratique")
+    third = as_sent(source, abstract="Troisième version du résumé.")
+    store.save(third, actor="import:3")
+    rows = store.db.execute(
+        "SELECT action, sent FROM history WHERE record_id = ? ORDER BY seq", (BUDGET,)
+    ).fetchall()
+    assert [(r["action"], r["sent"] is not None) for r in rows] == [
+        ("create", False),
+        ("update", False),
+        ("edit", False),
+        ("update", True),
+    ]
+    assert json.loads(rows[-1]["sent"])["title"] == TITLE
+
+
 def test_a_source_change_then_a_local_edit_then_the_same_source_is_no_conflict(store, clock):
     source = store.get(BUDGET)
     second = as_sent(source, title="Le budget, 2e édition")
