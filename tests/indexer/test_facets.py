@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from catalogue.record import Record
+from catalogue.store import Store
+from indexer import build
 from indexer.analysis import fold_letters
 from indexer.schema import author_value
 from indexer.search import FACETS, Searcher, SearchRequest
@@ -350,3 +352,60 @@ def test_an_instance_without_themes_has_an_empty_theme_facet(corpus, tmp_path) -
         assert bare.facet_values("theme", SearchRequest()).values == []
     finally:
         bare.close()
+
+
+def test_each_value_carries_its_label_and_an_unknown_chosen_one_its_own_value(searcher) -> None:
+    """A stale or forged link (« f=doc_type:xyz ») shows the value as its own label, no error."""
+    result = searcher.search(SearchRequest())
+    labels = {name: {v.value: v.label for v in f.values} for name, f in result.facets.items()}
+    assert labels["availability"] == {"online": "En ligne", "onsite": "Sur place"}
+    themes = {t.value: t.label for t in load_themes(SAMPLE)}
+    assert labels["theme"] and all(themes[v] == label for v, label in labels["theme"].items())
+    assert labels["theme"]["habitat"] == "Habitat et logement"
+    chosen = {name: ["xyz"] for name in ("doc_type", "availability", "theme")}
+    result = searcher.search(SearchRequest(filters=chosen))
+    assert result.total == 0
+    for name in chosen:
+        shown = [(v.value, v.label, v.count, v.selected) for v in result.facets[name].values]
+        assert ("xyz", "xyz", 0, True) in shown, name
+
+
+def test_a_chosen_decade_without_hits_keeps_its_place_in_time(searcher) -> None:
+    """Decades run from the most recent, the chosen ones without hits too (not put last)."""
+    result = searcher.search(SearchRequest(filters={"year": ["2090-2099", "1000-1009"]}))
+    decades = [v.value for v in result.facets["year"].values]
+    assert decades[0] == "2090-2099" and decades[-1] == "1000-1009"
+    assert decades == sorted(decades, key=lambda d: -int(d[:4]))
+    assert len(decades) > 4
+
+
+@pytest.fixture(scope="module")
+def undated(tmp_path_factory) -> Iterator[Searcher]:
+    """Two records typed here without a date, one with keywords written « a,b » (no space)."""
+    folder = tmp_path_factory.mktemp("undated")
+    with Store(folder / "docbase.sqlite3") as store:
+        store.save(Record(source="local", source_id="s1", title="Notice sans date"))
+        store.save(
+            Record(
+                source="local",
+                source_id="s2",
+                title="Rapport sans date",
+                keywords=["Logement,habitat social"],
+            )
+        )
+        build.update(store, folder / "index")
+    searcher = Searcher(folder / "index", themes_file=SAMPLE)
+    yield searcher
+    searcher.close()
+
+
+def test_an_index_without_any_year_has_an_empty_year_facet(undated) -> None:
+    result = undated.search(SearchRequest())
+    assert result.total == 2
+    assert result.facets["year"].values == [] and result.year_histogram == []
+    assert undated.facet_values("year", SearchRequest()).values == []
+
+
+def test_a_value_filter_finds_a_word_after_a_comma_without_space(undated) -> None:
+    found = undated.facet_values("keyword", SearchRequest(), prefix="habitat")
+    assert [v.value for v in found.values] == ["Logement,habitat social"]
