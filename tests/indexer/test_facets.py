@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
-from catalogue.record import Record
+from catalogue.record import CustomField, Record, Subject
 from catalogue.store import Store
 from indexer import build
 from indexer.analysis import fold_letters
@@ -380,8 +381,10 @@ def test_a_chosen_decade_without_hits_keeps_its_place_in_time(searcher) -> None:
 
 
 @pytest.fixture(scope="module")
-def undated(tmp_path_factory) -> Iterator[Searcher]:
-    """Two records typed here without a date, one with keywords written « a,b » (no space)."""
+def undated_index(tmp_path_factory) -> Path:
+    """Three records typed here, none dated: keywords written « a,b » (no space), a heading
+    written whole « Logement -- Financement » (its broad heading not indexed apart), a custom
+    field."""
     folder = tmp_path_factory.mktemp("undated")
     with Store(folder / "docbase.sqlite3") as store:
         store.save(Record(source="local", source_id="s1", title="Notice sans date"))
@@ -393,15 +396,56 @@ def undated(tmp_path_factory) -> Iterator[Searcher]:
                 keywords=["Logement,habitat social"],
             )
         )
+        store.save(
+            Record(
+                source="local",
+                source_id="s3",
+                title="Le financement du logement",
+                subjects=[Subject(label="Logement -- Financement")],
+                custom=[CustomField(name="axe", value="Habitat")],
+            )
+        )
         build.update(store, folder / "index")
-    searcher = Searcher(folder / "index", themes_file=SAMPLE)
+    return folder / "index"
+
+
+@pytest.fixture(scope="module")
+def undated(undated_index: Path) -> Iterator[Searcher]:
+    searcher = Searcher(undated_index, themes_file=SAMPLE)
     yield searcher
     searcher.close()
 
 
+def theme_counts(index: Path, themes_file: Path) -> dict[str, int]:
+    with Searcher(index, themes_file=themes_file) as searcher:
+        return {t["value"]: t["count"] for t in searcher.themes()}
+
+
+def test_a_theme_heading_matches_its_narrower_headings_and_itself(undated_index, tmp_path):
+    themes = tmp_path / "themes.toml"
+    themes.write_text(
+        '[[theme]]\nvalue = "logement"\nlabel = "Logement"\ndescriptors = ["logement"]\n'
+        '[[theme]]\nvalue = "financement"\nlabel = "Financement du logement"\n'
+        'descriptors = ["Logement -- Financement"]\n',
+        "utf-8",
+    )
+    assert theme_counts(undated_index, themes) == {"logement": 1, "financement": 1}
+
+
+def test_themes_without_any_descriptor_match_by_keyword_and_custom_field(undated_index, tmp_path):
+    themes = tmp_path / "themes.toml"
+    themes.write_text(
+        '[[theme]]\nvalue = "mots"\nlabel = "Mots-clés"\nkeywords = ["logement,habitat social"]\n'
+        '[[theme]]\nvalue = "axe"\nlabel = "Axe habitat"\n'
+        'custom = [{ name = "axe", value = "habitat" }]\n',
+        "utf-8",
+    )
+    assert theme_counts(undated_index, themes) == {"mots": 1, "axe": 1}
+
+
 def test_an_index_without_any_year_has_an_empty_year_facet(undated) -> None:
     result = undated.search(SearchRequest())
-    assert result.total == 2
+    assert result.total == 3
     assert result.facets["year"].values == [] and result.year_histogram == []
     assert undated.facet_values("year", SearchRequest()).values == []
 
@@ -409,3 +453,28 @@ def test_an_index_without_any_year_has_an_empty_year_facet(undated) -> None:
 def test_a_value_filter_finds_a_word_after_a_comma_without_space(undated) -> None:
     found = undated.facet_values("keyword", SearchRequest(), prefix="habitat")
     assert [v.value for v in found.values] == ["Logement,habitat social"]
+
+
+def test_values_of_equal_count_follow_their_labels_then_their_values() -> None:
+    from indexer.facets import Facet, FacetValue, LanguageFacet
+
+    languages = LanguageFacet("language", "Langue")
+    values = [FacetValue(code, 2, languages.value_label(code)) for code in ("spa", "eng", "ger")]
+    assert [v.value for v in languages.arrange(values)] == ["ger", "eng", "spa"]  # Allemand…
+    unlabelled = [FacetValue("Rénovation urbaine", 1), FacetValue("Education", 1)]
+    assert [v.value for v in Facet("keyword", "Mot-clé").arrange(unlabelled)] == [
+        "Education",
+        "Rénovation urbaine",
+    ]
+
+
+def test_a_descriptor_is_labelled_by_its_last_heading_and_only_descriptors_nest(searcher) -> None:
+    from indexer.facets import DescriptorFacet
+
+    descriptor = DescriptorFacet("descriptor", "Descripteur")
+    assert descriptor.value_label("Éducation -- Politique publique") == "Politique publique"
+    assert descriptor.value_label("Politique de la ville") == "Politique de la ville"
+    facets = searcher.search(SearchRequest(facet_limit=1000)).facets
+    depths = {name: {v.depth for v in f.values} for name, f in facets.items()}
+    assert {0, 1, 2} <= depths.pop("descriptor")  # « A -- B -- C » is at depth 2
+    assert all(found == {0} for found in depths.values()), depths
