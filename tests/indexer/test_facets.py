@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.record import CustomField, Record, Subject
+from catalogue.record import Agent, CustomField, Record, Subject
 from catalogue.store import Store
 from indexer import build
 from indexer.analysis import fold_letters
@@ -474,7 +474,44 @@ def test_a_descriptor_is_labelled_by_its_last_heading_and_only_descriptors_nest(
     descriptor = DescriptorFacet("descriptor", "Descripteur")
     assert descriptor.value_label("Éducation -- Politique publique") == "Politique publique"
     assert descriptor.value_label("Politique de la ville") == "Politique de la ville"
+    assert descriptor.value_label("Éducation -- Politique publique -- Histoire") == "Histoire"
     facets = searcher.search(SearchRequest(facet_limit=1000)).facets
     depths = {name: {v.depth for v in f.values} for name, f in facets.items()}
     assert {0, 1, 2} <= depths.pop("descriptor")  # « A -- B -- C » is at depth 2
     assert all(found == {0} for found in depths.values()), depths
+
+
+def test_headings_of_several_words_sort_by_count_and_an_orphan_narrower_heading_last() -> None:
+    """Only « -- » separates headings; a narrower heading whose heading is not listed (written
+    whole, or its heading beyond the page) counts as under a heading of no records."""
+    from indexer.facets import DescriptorFacet, FacetValue
+
+    values = [
+        FacetValue("Accès aux droits -- Jeunes", 1),
+        FacetValue("Logement", 3),
+        FacetValue("Emploi", 1),
+        FacetValue("Politique de la ville", 4),
+        FacetValue("Éducation", 5),
+    ]
+    arranged = DescriptorFacet("descriptor", "Descripteur").arrange(values)
+    assert [v.value for v in arranged] == [
+        "Éducation",
+        "Politique de la ville",
+        "Logement",
+        "Emploi",
+        "Accès aux droits -- Jeunes",
+    ]
+
+
+def test_a_value_added_after_a_refresh_takes_its_place_a_to_z(small) -> None:
+    """The A–Z positions are kept while the vocabulary grows, and rebuilt when it has."""
+    store, index = small
+    with Searcher(index, themes_file=SAMPLE) as searcher:
+        before = [v.value for v in searcher.browse("author", per_page=500).values]
+        added = Record(source="local", source_id="a1", title="Notice saisie ici")
+        added.agents = [Agent(name="Aaron", forename="Zoé")]
+        store.save(added)
+        build.update(store, index)
+        searcher.refresh()
+        after = [v.value for v in searcher.browse("author", per_page=500).values]
+    assert len(before) > 10 and after == ["Aaron, Zoé", *before]
