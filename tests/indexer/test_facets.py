@@ -515,3 +515,16 @@ def test_a_value_added_after_a_refresh_takes_its_place_a_to_z(small) -> None:
         searcher.refresh()
         after = [v.value for v in searcher.browse("author", per_page=500).values]
     assert len(before) > 10 and after == ["Aaron, Zoé", *before]
+
+
+@pytest.mark.parametrize("name", ["doc_type", "language", "source"])
+def test_each_chosen_value_shows_once_with_its_count(searcher, records, name: str) -> None:
+    """Every value in turn (the first in the index's vocabulary too), chosen or excluded."""
+    expected = expected_counts(records, name)
+    for value, count in expected.items():
+        for request in (
+            SearchRequest(filters={name: [value]}),
+            SearchRequest(excludes={name: [value]}),
+        ):
+            shown = [(v.value, v.count) for v in searcher.search(request).facets[name].values]
+            assert [v for v in shown if v[0] == value] == [(value, count)], request
