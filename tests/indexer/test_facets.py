@@ -528,3 +528,70 @@ def test_each_chosen_value_shows_once_with_its_count(searcher, records, name: st
         ):
             shown = [(v.value, v.count) for v in searcher.search(request).facets[name].values]
             assert [v for v in shown if v[0] == value] == [(value, count)], request
+
+
+def test_the_top_values_are_the_most_frequent_and_pages_are_full(searcher, records) -> None:
+    expected = expected_counts(records, "author")
+    top = searcher.search(SearchRequest(facet_limit=5)).facets["author"]
+    assert [v.count for v in top.values] == sorted(expected.values(), reverse=True)[:5]
+    assert all(expected[v.value] == v.count for v in top.values)
+    by_count = [
+        searcher.facet_values("author", SearchRequest(), page=p, per_page=7) for p in (1, 2)
+    ]
+    a_to_z = [searcher.browse("author", page=p, per_page=7) for p in (1, 2)]
+    assert [len(r.values) for r in by_count + a_to_z] == [7, 7, 7, 7]
+    names = [fold_letters(v.value) for r in a_to_z for v in r.values]
+    assert names == sorted(names) and len(set(names)) == 14
+
+
+def test_more_values_only_when_there_are_more_than_shown(searcher, records) -> None:
+    kinds = len(expected_counts(records, "doc_type"))
+    exact = searcher.search(SearchRequest(facet_limit=kinds)).facets["doc_type"]
+    assert exact.name == "doc_type" and len(exact.values) == kinds and not exact.has_more
+    fewer = searcher.search(SearchRequest(facet_limit=kinds - 1)).facets["doc_type"]
+    assert len(fewer.values) == kinds - 1 and fewer.has_more and fewer.total_values == kinds
+
+
+def test_a_chosen_value_without_hits_is_counted_among_the_values(searcher, records) -> None:
+    result = searcher.search(SearchRequest(filters={"author": ["Personne, Inconnue"]}))
+    authors = result.facets["author"]
+    assert authors.total_values == len(expected_counts(records, "author")) + 1
+
+
+def test_a_chosen_value_beyond_the_limit_still_shows_with_its_count(searcher, records) -> None:
+    expected = expected_counts(records, "author")
+    rare = min(expected, key=lambda a: (expected[a], a))
+    result = searcher.search(SearchRequest(excludes={"author": [rare]}, facet_limit=5))
+    shown = [(v.value, v.count, v.excluded) for v in result.facets["author"].values]
+    assert len(shown) == 6 and shown[-1] == (rare, expected[rare], True)
+
+
+def test_a_chosen_narrower_heading_without_hits_keeps_its_depth_and_label(searcher) -> None:
+    result = searcher.search(SearchRequest(filters={"descriptor": ["Inconnu -- Sous-vedette"]}))
+    shown = {v.value: v for v in result.facets["descriptor"].values}
+    chosen = shown["Inconnu -- Sous-vedette"]
+    assert (chosen.count, chosen.depth, chosen.label, chosen.selected) == (
+        0,
+        1,
+        "Sous-vedette",
+        True,
+    )
+
+
+def test_a_chosen_value_of_the_index_without_hits_under_other_filters_shows(
+    searcher, records
+) -> None:
+    """A language of the index chosen with a document type that has none of its records."""
+    languages = expected_counts(records, "language")
+    checked = 0
+    for doc_type in expected_counts(records, "doc_type"):
+        present = expected_counts(records, "language", {"doc_type": [doc_type]})
+        for language in sorted(set(languages) - set(present)):
+            request = SearchRequest(filters={"doc_type": [doc_type], "language": [language]})
+            shown = [
+                (v.value, v.count, v.selected)
+                for v in searcher.search(request).facets["language"].values
+            ]
+            assert (language, 0, True) in shown, request
+            checked += 1
+    assert checked > 5
