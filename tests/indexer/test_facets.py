@@ -382,12 +382,14 @@ def test_a_chosen_decade_without_hits_keeps_its_place_in_time(searcher) -> None:
 
 @pytest.fixture(scope="module")
 def undated_index(tmp_path_factory) -> Path:
-    """Three records typed here, none dated: keywords written « a,b » (no space), a heading
+    """Three records typed here, none dated: keywords (one written « a,b », no space), a heading
     written whole « Logement -- Financement » (its broad heading not indexed apart), a custom
     field."""
     folder = tmp_path_factory.mktemp("undated")
     with Store(folder / "docbase.sqlite3") as store:
-        store.save(Record(source="local", source_id="s1", title="Notice sans date"))
+        store.save(
+            Record(source="local", source_id="s1", title="Notice sans date", keywords=["Zonage"])
+        )
         store.save(
             Record(
                 source="local",
@@ -403,6 +405,7 @@ def undated_index(tmp_path_factory) -> Path:
                 title="Le financement du logement",
                 subjects=[Subject(label="Logement -- Financement")],
                 custom=[CustomField(name="axe", value="Habitat")],
+                keywords=["Aménagement", "Banlieue", "Cité"],
             )
         )
         build.update(store, folder / "index")
@@ -530,11 +533,18 @@ def test_each_chosen_value_shows_once_with_its_count(searcher, records, name: st
             assert [v for v in shown if v[0] == value] == [(value, count)], request
 
 
-def test_the_top_values_are_the_most_frequent_and_pages_are_full(searcher, records) -> None:
+@pytest.mark.parametrize("limit", [5, 10, 30, 60])
+def test_the_top_values_are_the_most_frequent(searcher, records, limit: int) -> None:
+    """Only the top values are sorted (every tie at the cut kept): at each limit, the page is
+    full and holds the highest counts."""
     expected = expected_counts(records, "author")
-    top = searcher.search(SearchRequest(facet_limit=5)).facets["author"]
-    assert [v.count for v in top.values] == sorted(expected.values(), reverse=True)[:5]
+    assert len(expected) > 12 * limit  # the authors are many: the partial sort is used
+    top = searcher.search(SearchRequest(facet_limit=limit)).facets["author"]
+    assert [v.count for v in top.values] == sorted(expected.values(), reverse=True)[:limit]
     assert all(expected[v.value] == v.count for v in top.values)
+
+
+def test_pages_of_values_are_full_by_count_and_a_to_z(searcher) -> None:
     by_count = [
         searcher.facet_values("author", SearchRequest(), page=p, per_page=7) for p in (1, 2)
     ]
@@ -566,6 +576,13 @@ def test_a_chosen_value_beyond_the_limit_still_shows_with_its_count(searcher, re
     assert len(shown) == 6 and shown[-1] == (rare, expected[rare], True)
 
 
+def test_the_first_value_indexed_chosen_beyond_the_limit_still_shows(undated) -> None:
+    """« Zonage », record 1's keyword: the vocabulary's first value (id 0), last A–Z."""
+    result = undated.search(SearchRequest(excludes={"keyword": ["Zonage"]}, facet_limit=1))
+    shown = [(v.value, v.count, v.excluded) for v in result.facets["keyword"].values]
+    assert shown == [("Aménagement", 1, False), ("Zonage", 1, True)]
+
+
 def test_a_chosen_narrower_heading_without_hits_keeps_its_depth_and_label(searcher) -> None:
     result = searcher.search(SearchRequest(filters={"descriptor": ["Inconnu -- Sous-vedette"]}))
     shown = {v.value: v for v in result.facets["descriptor"].values}
@@ -595,3 +612,32 @@ def test_a_chosen_value_of_the_index_without_hits_under_other_filters_shows(
             assert (language, 0, True) in shown, request
             checked += 1
     assert checked > 5
+
+
+def test_values_tied_at_the_cut_are_all_kept(searcher, records) -> None:
+    """Three series tie at the top: a page of one shows the first of them A–Z."""
+    expected = expected_counts(records, "series")
+    counts = sorted(expected.values(), reverse=True)
+    assert len(counts) > 12 and counts[0] == counts[2]
+    tied = sorted((v for v, c in expected.items() if c == counts[0]), key=fold_letters)
+    top = searcher.search(SearchRequest(facet_limit=1)).facets["series"]
+    assert [(v.value, v.count) for v in top.values] == [(tied[0], counts[0])]
+
+
+def test_a_chosen_narrower_heading_beyond_the_limit_keeps_its_depth_and_label(
+    searcher, records
+) -> None:
+    expected = expected_counts(records, "descriptor")
+    rare = min(
+        (v for v, c in expected.items() if c == 1 and v.count(" -- ") == 2), key=fold_letters
+    )
+    result = searcher.search(SearchRequest(excludes={"descriptor": [rare]}, facet_limit=5))
+    last = result.facets["descriptor"].values[-1]
+    label = rare.rsplit(" -- ", 1)[1]
+    assert (last.value, last.count, last.label, last.depth, last.excluded) == (
+        rare,
+        1,
+        label,
+        2,
+        True,
+    )
