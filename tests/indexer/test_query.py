@@ -19,6 +19,7 @@ from indexer.query import (
     YearRange,
     advanced,
     bound,
+    clean,
     combine,
     parse,
 )
@@ -220,3 +221,44 @@ def test_an_and_with_nothing_after_it_degrades_to_the_words(text, node) -> None:
 def test_a_one_letter_prefix_stays_a_prefix_and_a_field_takes_the_first_colon() -> None:
     assert parse("a*") == Parsed(Prefix("all", "a"), "a*", False)  # bound() names it dropped
     assert parse("titre:politique:ville").node == Term("title", "politique:ville")
+
+
+def test_clean_takes_control_characters_out_and_keeps_a_query_at_the_limit() -> None:
+    assert clean(" école\x00\u200bprioritaire\x7f ") == ("école prioritaire", False)
+    at_limit = "a" * MAX_QUERY
+    assert clean(at_limit) == (at_limit, False)
+
+
+def test_a_query_past_the_limit_is_cut_after_its_last_whole_word() -> None:
+    text = " ".join(["quartier"] * 100)  # 9 characters a word with its space
+    assert MAX_QUERY % 9 not in (0, 8)  # the limit falls inside a word
+    assert clean(text) == (" ".join(["quartier"] * (MAX_QUERY // 9)), True)
+
+
+@pytest.mark.parametrize(
+    ("text", "node"),
+    [
+        # a capital X is a letter (Louis XIV), not a quote
+        ("Louis XIV", And((Term("all", "Louis"), Term("all", "XIV")))),
+        # an empty phrase is read and closed where it opened
+        ('"" logement', And((Phrase("all", ""), Term("all", "logement")))),
+        # a group right after a group, a word right after a group
+        ("(ville)(quartier)", And((Term("all", "ville"), Term("all", "quartier")))),
+        ("(logement)social", And((Term("all", "logement"), Term("all", "social")))),
+    ],
+)
+def test_quotes_and_groups_are_closed_exactly_where_they_end(text: str, node: object) -> None:
+    assert parse(text) == Parsed(node, text, False)
+
+
+def test_advanced_rows_skip_empty_and_malformed_rows_and_go_on() -> None:
+    ville = Term("title", "ville")
+    assert advanced([("and", "title", ""), ("and", "title", "ville")]) == Parsed(
+        ville, "title:(ville)", False
+    )
+    malformed = advanced([("and", "title"), ("and", "title", "ville")])  # type: ignore[list-item]
+    assert malformed == Parsed(ville, "title:(ville)", True)
+
+
+def test_bound_keeps_a_prefix_of_two_letters() -> None:
+    assert bound(parse("qu*").node) == (Prefix("all", "qu"), [])
