@@ -262,3 +262,21 @@ def test_advanced_rows_skip_empty_and_malformed_rows_and_go_on() -> None:
 
 def test_bound_keeps_a_prefix_of_two_letters() -> None:
     assert bound(parse("qu*").node) == (Prefix("all", "qu"), [])
+
+
+def test_what_is_not_text_parses_to_everything_degraded() -> None:
+    assert parse(123) == Parsed(All(), "", True)  # type: ignore[arg-type]
+    assert parse(["ville"]) == Parsed(All(), "", True)  # type: ignore[arg-type]
+
+
+def test_a_query_cut_at_the_limit_says_it_degraded() -> None:
+    words = MAX_QUERY // 15  # « renouvellement » and its space; fewer than MAX_TERMS words
+    assert MAX_QUERY % 15 and words < MAX_TERMS
+    parsed = parse(" ".join(["renouvellement"] * 100))
+    assert parsed.degraded is True
+    assert parsed.node == And(tuple(Term("all", "renouvellement") for _ in range(words)))
+
+
+def test_a_plus_is_dropped_and_a_minus_alone_before_a_word_degrades() -> None:
+    assert parse("+ville") == Parsed(Term("all", "ville"), "+ville", False)
+    assert parse("- ville") == Parsed(Term("all", "ville"), "ville", True)
