@@ -478,7 +478,8 @@ def test_a_descriptor_is_labelled_by_its_last_heading_and_only_descriptors_nest(
     assert descriptor.value_label("Éducation -- Politique publique") == "Politique publique"
     assert descriptor.value_label("Politique de la ville") == "Politique de la ville"
     assert descriptor.value_label("Éducation -- Politique publique -- Histoire") == "Histoire"
-    facets = searcher.search(SearchRequest(facet_limit=1000)).facets
+    # a request of its own: the session's searcher answers a repeated one from its cache
+    facets = searcher.search(SearchRequest(facet_limit=999)).facets
     depths = {name: {v.depth for v in f.values} for name, f in facets.items()}
     assert {0, 1, 2} <= depths.pop("descriptor")  # « A -- B -- C » is at depth 2
     assert all(found == {0} for found in depths.values()), depths
@@ -563,7 +564,7 @@ def test_more_values_only_when_there_are_more_than_shown(searcher, records) -> N
 
 
 def test_a_chosen_value_without_hits_is_counted_among_the_values(searcher, records) -> None:
-    result = searcher.search(SearchRequest(filters={"author": ["Personne, Inconnue"]}))
+    result = searcher.search(SearchRequest(filters={"author": ["Personne, Absente"]}))
     authors = result.facets["author"]
     assert authors.total_values == len(expected_counts(records, "author")) + 1
 
@@ -620,7 +621,7 @@ def test_values_tied_at_the_cut_are_all_kept(searcher, records) -> None:
     counts = sorted(expected.values(), reverse=True)
     assert len(counts) > 12 and counts[0] == counts[2]
     tied = sorted((v for v, c in expected.items() if c == counts[0]), key=fold_letters)
-    top = searcher.search(SearchRequest(facet_limit=1)).facets["series"]
+    top = searcher.search(SearchRequest(facet_limit=1, per_page=1)).facets["series"]
     assert [(v.value, v.count) for v in top.values] == [(tied[0], counts[0])]
 
 
