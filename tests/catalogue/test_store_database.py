@@ -30,6 +30,15 @@ def other_connection(path) -> sqlite3.Connection:
     return sqlite3.connect(path)
 
 
+def made_then(path, statement: str) -> None:
+    """A store made, closed, then changed by hand (as an older or newer docbase left it)."""
+    Store(path).close()
+    db = other_connection(path)
+    db.execute(statement)
+    db.commit()
+    db.close()
+
+
 # -- the file and the connection ----------------------------------------------------------------
 
 
@@ -80,11 +89,7 @@ def test_a_reopened_store_keeps_its_records_and_runs_no_script_twice(tmp_path):
 def test_a_store_older_than_the_migrations_table_is_adopted_and_keeps_what_is_saved(tmp_path):
     """A store made before `schema_migrations` ran every script up to its user_version."""
     path = tmp_path / "s.sqlite3"
-    Store(path).close()
-    db = other_connection(path)
-    db.execute("DROP TABLE schema_migrations")
-    db.commit()
-    db.close()
+    made_then(path, "DROP TABLE schema_migrations")
     with Store(path) as store:  # no script runs again (0001 would fail: its tables exist)
         names = [r[0] for r in store.db.execute("SELECT name FROM schema_migrations")]
         store.save(Record(source="local", source_id="a1", title="Notice saisie ici"))
@@ -95,10 +100,7 @@ def test_a_store_older_than_the_migrations_table_is_adopted_and_keeps_what_is_sa
 
 def test_newer_schema_is_refused_with_both_versions(tmp_path):
     path = tmp_path / "s.sqlite3"
-    Store(path).close()
-    db = other_connection(path)
-    db.execute("PRAGMA user_version=99")
-    db.close()
+    made_then(path, "PRAGMA user_version=99")
     expected = f"store schema 99 is newer than this docbase ({SCHEMA_VERSION})"
     with pytest.raises(StoreError, match=f"^{re.escape(expected)}$"):
         Store(path)

@@ -322,27 +322,6 @@ def test_a_prefix_keeps_only_the_chosen_values_it_matches(searcher) -> None:
     ]
 
 
-def test_narrower_headings_follow_their_heading_whatever_their_count() -> None:
-    """« A -- B » sorts under « A » by A's count, then by its own; not by its count alone."""
-    from indexer.facets import DescriptorFacet, FacetValue
-
-    values = [
-        FacetValue("Logement", 3),
-        FacetValue("Éducation -- Politique publique", 1),
-        FacetValue("Éducation", 5),
-        FacetValue("Éducation -- Discrimination", 2),
-        FacetValue("Logement -- Politique publique", 3),
-    ]
-    arranged = DescriptorFacet("descriptor", "Descripteur").arrange(values)
-    assert [v.value for v in arranged] == [
-        "Éducation",
-        "Éducation -- Discrimination",
-        "Éducation -- Politique publique",
-        "Logement",
-        "Logement -- Politique publique",
-    ]
-
-
 def test_an_instance_without_themes_has_an_empty_theme_facet(corpus, tmp_path) -> None:
     empty = tmp_path / "themes.toml"
     empty.write_text("# aucun thème\n", "utf-8")
@@ -485,26 +464,32 @@ def test_a_descriptor_is_labelled_by_its_last_heading_and_only_descriptors_nest(
     assert all(found == {0} for found in depths.values()), depths
 
 
-def test_headings_of_several_words_sort_by_count_and_an_orphan_narrower_heading_last() -> None:
-    """Only « -- » separates headings; a narrower heading whose heading is not listed (written
-    whole, or its heading beyond the page) counts as under a heading of no records."""
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        pytest.param(
+            [("Logement", 3), ("Éducation -- Politique publique", 1), ("Éducation", 5),
+             ("Éducation -- Discrimination", 2), ("Logement -- Politique publique", 3)],
+            ["Éducation", "Éducation -- Discrimination", "Éducation -- Politique publique",
+             "Logement", "Logement -- Politique publique"],
+            id="narrower-under-their-heading",
+        ),  # « A -- B » sorts under « A » by A's count, then by its own; not by its count alone
+        pytest.param(
+            [("Accès aux droits -- Jeunes", 1), ("Logement", 3), ("Emploi", 1),
+             ("Politique de la ville", 4), ("Éducation", 5)],
+            ["Éducation", "Politique de la ville", "Logement", "Emploi",
+             "Accès aux droits -- Jeunes"],
+            id="several-words-and-an-orphan",
+        ),  # only « -- » separates headings; a narrower heading whose heading is not listed
+        # (written whole, or its heading beyond the page) is under a heading of no records
+    ],
+)  # fmt: skip
+def test_headings_sort_by_count_each_followed_by_its_narrower_headings(counts, expected) -> None:
     from indexer.facets import DescriptorFacet, FacetValue
 
-    values = [
-        FacetValue("Accès aux droits -- Jeunes", 1),
-        FacetValue("Logement", 3),
-        FacetValue("Emploi", 1),
-        FacetValue("Politique de la ville", 4),
-        FacetValue("Éducation", 5),
-    ]
+    values = [FacetValue(value, count) for value, count in counts]
     arranged = DescriptorFacet("descriptor", "Descripteur").arrange(values)
-    assert [v.value for v in arranged] == [
-        "Éducation",
-        "Politique de la ville",
-        "Logement",
-        "Emploi",
-        "Accès aux droits -- Jeunes",
-    ]
+    assert [v.value for v in arranged] == expected
 
 
 def test_a_value_added_after_a_refresh_takes_its_place_a_to_z(small) -> None:
