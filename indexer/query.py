@@ -186,14 +186,6 @@ class _Parser:
         self.i += 1
         return tok
 
-    def parse(self) -> Node:
-        if not self.tokens:
-            return All()
-        node = self.parse_or("all")
-        if self.peek() != "eof":
-            raise QueryError("unbalanced parenthesis")
-        return node
-
     def parse_or(self, field: str) -> Node:
         items = [self.parse_and(field)]
         while self.peek() == "or":
@@ -306,8 +298,7 @@ def parse(text: str, field: str = "all") -> Parsed:
         return Parsed(All(), "", degraded=True)
     try:
         tokens = _lex(cleaned)
-        parser = _Parser(tokens)
-        node = parser.parse() if field == "all" else _parse_in_field(parser, field)
+        node = _parse_in_field(_Parser(tokens), field)
         return Parsed(node, cleaned, degraded=cut)
     except (QueryError, RecursionError, IndexError):
         node = plain_words(cleaned)
@@ -316,6 +307,7 @@ def parse(text: str, field: str = "all") -> Parsed:
 
 
 def _parse_in_field(parser: _Parser, field: str) -> Node:
+    """The tree of the whole query in `field` ("all": the default fields)."""
     if not parser.tokens:
         return All()
     node = parser.parse_or(field)
